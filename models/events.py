@@ -1,0 +1,108 @@
+"""Wire shapes of articles and detected events (the `dyadwatch extract` contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+EventType = Literal[
+    "sanction.imposed",
+    "sanction.lifted",
+    "relations.severed",
+    "relations.downgraded",
+    "relations.restored",
+    "oil.halted",
+    "oil.reduced",
+    "oil.resumed",
+]
+EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+
+Status = Literal["occurred", "considered", "denied"]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+
+Precision = Literal["year", "month", "day"]
+
+# "2019", "2019-01" or "2019-01-28": a date carries its own precision.
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def date_precision(value: str) -> Precision:
+    """Precision of a partial ISO date string."""
+    return {4: "year", 7: "month", 10: "day"}[len(value)]  # type: ignore[return-value]
+
+
+class Article(BaseModel):
+    """A news article as it travels on `news.articles`."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    id: str = Field(min_length=1, max_length=512)
+    text: str = Field(min_length=1)
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: dt.date | None = None
+    lang: str | None = Field(default=None, max_length=16)
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is blank")
+        return value
+
+    @field_validator("published_at", mode="before")
+    @classmethod
+    def _date_part(cls, value: object) -> object:
+        # Feeds give full timestamps; the article's day is what dating needs.
+        if isinstance(value, str) and len(value) > 10 and value[4:5] == "-":
+            return value[:10]
+        if isinstance(value, dt.datetime):
+            return value.date()
+        return value
+
+
+class Evidence(BaseModel):
+    """The sentence that reports an event, with offsets into the article text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Event(BaseModel):
+    """One event between two states reported by one article."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str
+    type: EventType
+    actor: str = Field(pattern=r"^[A-Z]{2}$")
+    target: str = Field(pattern=r"^[A-Z]{2}$")
+    status: Status
+    date: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    lang: str
+    evidence: Evidence
+
+    @field_validator("date")
+    @classmethod
+    def _partial_iso(cls, value: str | None) -> str | None:
+        if value is not None and not _PARTIAL_DATE.match(value):
+            raise ValueError(f"date must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+        return value
+
+    @property
+    def dimension(self) -> str:
+        return self.type.split(".", 1)[0]
+
+    @property
+    def pair_key(self) -> str:
+        """Kafka key: the unordered pair, so one dyad's events stay in order on one partition."""
+        a, b = sorted((self.actor, self.target))
+        return f"{a}-{b}"
