@@ -106,3 +106,11 @@ class Event(BaseModel):
         """Kafka key: the unordered pair, so one dyad's events stay in order on one partition."""
         a, b = sorted((self.actor, self.target))
         return f"{a}-{b}"
+
+
+class DetectedEvent(Event):
+    """An event as published on `events.detected`: with its stable id and provenance."""
+
+    id: str
+    detector_version: str
+    published_at: dt.date | None = None

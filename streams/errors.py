@@ -1,0 +1,20 @@
+"""The one error tree. Per-message errors carry a short machine reason for the dead-letter topic."""
+
+from __future__ import annotations
+
+
+class DyadwatchError(Exception):
+    """Base of every error dyadwatch raises on purpose."""
+
+
+class ConfigError(DyadwatchError):
+    """Settings or environment make the command impossible (no stack running, bad URL, …)."""
+
+
+class RejectedMessage(DyadwatchError):
+    """One input message cannot be used; it goes to the dead-letter topic, the rest goes on."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail

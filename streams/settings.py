@@ -1,0 +1,49 @@
+"""Typed settings: one object, read from the environment (prefix DYADWATCH_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("dyadwatch"))
+
+
+class Settings(BaseSettings):
+    """Every knob of dyadwatch. Unset service addresses mean: use the embedded stack."""
+
+    model_config = SettingsConfigDict(env_prefix="DYADWATCH_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Embedded stack data dir")
+    kafka_bootstrap: str | None = Field(default=None, description="host:port of Kafka")
+    database_url: SecretStr | None = Field(
+        default=None, description="postgresql+psycopg://user:pass@host:port/db"
+    )
+    broker: str = Field(
+        default="kafka", pattern="^(kafka|tansu)$", description="tansu: work around its limits"
+    )
+    topic_prefix: str = Field(default="", description="Prefix of every topic name")
+    articles_partitions: int = Field(default=6, ge=1, le=1024)
+    events_partitions: int = Field(default=6, ge=1, le=1024)
+    deadletter_partitions: int = Field(default=1, ge=1, le=1024)
+    max_article_bytes: int = Field(default=1_000_000, ge=1024, description="Larger is rejected")
+    kafka_port: int = Field(default=19092, ge=0, le=65535, description="Embedded Tansu port")
+    postgres_port: int = Field(default=15432, ge=0, le=65535, description="Embedded Postgres port")
+    api_port: int = Field(default=18080, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1, le=64, description="Faust workers `up` starts")
+    worker_port: int = Field(default=16066, ge=0, le=65535, description="First worker web port")
+    log_format: str = Field(default="console", pattern="^(console|json)$")
+    log_level: str = Field(default="INFO")
+
+    def database_url_value(self) -> str | None:
+        return self.database_url.get_secret_value() if self.database_url else None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
