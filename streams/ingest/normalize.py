@@ -1,0 +1,75 @@
+"""Raw input → Article, or a RejectedMessage with a machine reason. Pure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from typing import Any
+
+from pydantic import ValidationError
+
+from models.events import Article
+from streams.errors import RejectedMessage
+
+# Reasons are stable strings: dashboards and tests count them.
+NOT_UTF8 = "not_utf8"
+NOT_JSON = "not_json"
+NOT_OBJECT = "not_object"
+NO_TEXT = "no_text"
+TOO_LARGE = "too_large"
+INVALID_FIELD = "invalid_field"
+REASONS = (NOT_UTF8, NOT_JSON, NOT_OBJECT, NO_TEXT, TOO_LARGE, INVALID_FIELD)
+
+_SPACE = re.compile(r"\s+")
+
+
+def text_id(text: str) -> str:
+    """Stable id of an article without one: the same text, however spaced, gets the same id."""
+    canonical = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+def decode_json(raw: bytes, max_bytes: int) -> dict[str, Any]:
+    """Bytes of one message → a JSON object, checking size and encoding first."""
+    if len(raw) > max_bytes:
+        raise RejectedMessage(TOO_LARGE, f"{len(raw)} bytes > limit {max_bytes}")
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RejectedMessage(NOT_UTF8, f"byte {exc.start}: {exc.reason}") from None
+    try:
+        value = json.loads(decoded)
+    except json.JSONDecodeError as exc:
+        raise RejectedMessage(NOT_JSON, f"line {exc.lineno} col {exc.colno}: {exc.msg}") from None
+    if not isinstance(value, dict):
+        raise RejectedMessage(NOT_OBJECT, f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def to_article(record: dict[str, Any], max_bytes: int) -> Article:
+    """A decoded record → a valid Article with a stable id."""
+    text = record.get("text")
+    if text is None or (isinstance(text, str) and not text.strip()):
+        raise RejectedMessage(NO_TEXT, "field 'text' is missing or blank")
+    if not isinstance(text, str):
+        raise RejectedMessage(INVALID_FIELD, f"text: expected a string, got {type(text).__name__}")
+    if len(text.encode("utf-8")) > max_bytes:
+        raise RejectedMessage(TOO_LARGE, f"text is over the limit of {max_bytes} bytes")
+    fields = dict(record)
+    if fields.get("id") in (None, ""):
+        fields["id"] = text_id(text)
+    elif isinstance(fields["id"], int):
+        fields["id"] = str(fields["id"])
+    try:
+        return Article.model_validate(fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise RejectedMessage(INVALID_FIELD, problems) from None
+
+
+def parse_message(raw: bytes, max_bytes: int) -> Article:
+    return to_article(decode_json(raw, max_bytes), max_bytes)
