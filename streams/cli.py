@@ -1,0 +1,196 @@
+"""The one command line: `dyadwatch <command>`. Each command is a thin call into its module."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+
+from streams.errors import DyadwatchError
+from streams.logs import configure
+from streams.settings import get_settings
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _up(args: argparse.Namespace) -> int:
+    from streams.embedded import up
+
+    return up(get_settings(), detach=args.detach, workers=args.workers)
+
+
+def _down(args: argparse.Namespace) -> int:
+    from streams.embedded import down
+
+    return down(get_settings())
+
+
+def _db_url(args: argparse.Namespace) -> int:
+    from streams.stack import resolve_database_url
+
+    url = resolve_database_url(get_settings())
+    # psql wants a libpq URL; the driver suffix is for SQLAlchemy only.
+    print(url.replace("postgresql+psycopg://", "postgresql://", 1) if args.libpq else url)
+    return 0
+
+
+def _api_url(args: argparse.Namespace) -> int:
+    from streams.stack import read_state
+
+    settings = get_settings()
+    state = read_state(settings.home)
+    print(state.api_url if state else f"http://127.0.0.1:{settings.api_port}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from streams.db import migrate
+    from streams.stack import resolve_database_url
+
+    migrate(resolve_database_url(get_settings()), args.revision)
+    print(f"database at {args.revision}", file=sys.stderr)
+    return 0
+
+
+def _publisher() -> tuple[object, object]:
+    from streams.ingest.publish import Publisher
+    from streams.stack import resolve_bootstrap, resolve_broker
+    from streams.topics import Topics, ensure_topics
+
+    settings = get_settings()
+    bootstrap = resolve_bootstrap(settings)
+    topics = Topics.from_settings(settings)
+    ensure_topics(bootstrap, topics, settings)
+    return bootstrap, Publisher(
+        bootstrap, topics, single_record_batches=resolve_broker(settings) == "tansu"
+    )
+
+
+def _summary(counts: dict[str, int]) -> int:
+    rejected = sum(v for k, v in counts.items() if k.startswith("rejected."))
+    parts = ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+    print(f"{counts.get('published', 0)} published, {rejected} rejected ({parts})", file=sys.stderr)
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from streams.ingest.run import ingest
+
+    _, publisher = _publisher()
+    try:
+        counts = ingest(
+            args.paths,
+            publisher,  # type: ignore[arg-type]
+            max_bytes=get_settings().max_article_bytes,
+            published_at=args.published_at,
+            progress=not args.quiet,
+        )
+    finally:
+        publisher.close()  # type: ignore[attr-defined]
+    return _summary(counts)
+
+
+def _bridge(args: argparse.Namespace) -> int:
+    from streams.ingest.bridge import run_bridge
+
+    bootstrap, publisher = _publisher()
+    try:
+        counts = run_bridge(
+            str(bootstrap),
+            args.topic,
+            publisher,  # type: ignore[arg-type]
+            group_id=args.group,
+            max_bytes=get_settings().max_article_bytes,
+            idle_exit=args.idle_exit,
+            progress=not args.quiet,
+        )
+    except KeyboardInterrupt:
+        counts = publisher.counts  # type: ignore[attr-defined]
+    finally:
+        publisher.close()  # type: ignore[attr-defined]
+    return _summary(counts)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from streams.worker import run_worker
+
+    run_worker(get_settings(), loglevel=args.loglevel, web_port=args.web_port)
+    return 0
+
+
+def _events(args: argparse.Namespace) -> int:
+    from streams.report import print_events
+
+    return print_events(get_settings(), article=args.article, wait=args.wait, fmt=args.format)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dyadwatch", description="Sanctions and diplomatic relations between states, live."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=text, description=text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("up", _up, "start the embedded stack (Kafka-compatible broker, PostgreSQL, workers)")
+    p.add_argument("--detach", action="store_true", help="return once the stack is ready")
+    p.add_argument("--workers", type=int, default=None, help="Faust workers to start")
+    add("down", _down, "stop the embedded stack")
+    p = add("db-url", _db_url, "print the database URL")
+    p.add_argument("--libpq", action="store_true", help="without the driver suffix, for psql")
+    add("api-url", _api_url, "print the API URL")
+    p = add("migrate", _migrate, "upgrade the database schema")
+    p.add_argument("revision", nargs="?", default="head")
+    p = add("ingest", _ingest, "publish articles (files, dirs, JSONL, RSS/Atom, URLs, -)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--published-at", type=_date, help="date for articles that carry none")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = add("bridge", _bridge, "validate raw news JSON from an upstream topic and republish it")
+    p.add_argument("--topic", required=True, help="the upstream topic")
+    p.add_argument("--group", default="dyadwatch-bridge", help="consumer group id")
+    p.add_argument("--idle-exit", type=float, default=None, help="stop after N idle seconds")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = add("worker", _worker, "run one Faust worker (detect and persist)")
+    p.add_argument("--loglevel", default="warning")
+    p.add_argument("--web-port", type=int, default=0, help="Faust web port (0: off)")
+    sub.add_parser("extract", help="detect events in JSONL articles (or --text), print JSONL")
+    p = add("events", _events, "list detected events stored in PostgreSQL")
+    p.add_argument("--article", help="only this article's events")
+    p.add_argument("--wait", type=float, default=0.0, help="wait up to N seconds for events")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["extract"]:
+        # extract owns its whole argument list (the contract fixes its flags).
+        from streams.detect.extract import main as extract_main
+
+        return extract_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    configure(settings.log_level, settings.log_format)
+    try:
+        return int(args.handler(args))
+    except DyadwatchError as exc:
+        print(f"dyadwatch: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"dyadwatch: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""The detect agent: news.articles → detector → PostgreSQL (articles, events) and
+events.detected. Postgres is written first, then Kafka, then the offsets are acknowledged:
+a crash anywhere replays the batch, and the upserts make the replay harmless."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faust
+from sqlalchemy import Engine
+
+from streams.detect.process import process_batch
+from streams.detect.repository import save_batch
+from streams.detect.version import detector_version
+from streams.ingest.publish import dead_letter
+from streams.logs import get_logger
+from streams.settings import Settings
+from streams.topics import Topics
+
+log = get_logger(__name__)
+
+BATCH = 200
+WITHIN = 0.25
+
+
+def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine) -> None:
+    articles = app.topic(
+        topics.articles,
+        key_type=bytes,
+        value_type=bytes,
+        value_serializer="raw",
+        key_serializer="raw",
+        partitions=settings.articles_partitions,
+    )
+    detected = app.topic(
+        topics.events,
+        key_type=bytes,
+        value_type=bytes,
+        value_serializer="raw",
+        key_serializer="raw",
+        partitions=settings.events_partitions,
+    )
+    deadletter = app.topic(
+        topics.deadletter,
+        value_type=bytes,
+        value_serializer="raw",
+        partitions=settings.deadletter_partitions,
+    )
+    version = detector_version()
+
+    @app.agent(articles, name="detect")  # type: ignore[misc]
+    async def detect_articles(stream: Any) -> None:
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            messages = [
+                (
+                    event.value or b"",
+                    {
+                        "topic": event.message.topic,
+                        "partition": event.message.partition,
+                        "offset": event.message.offset,
+                    },
+                )
+                for event in batch
+            ]
+            outcome = process_batch(messages, max_bytes=settings.max_article_bytes, version=version)
+            with engine.begin() as conn:
+                save_batch(conn, outcome.articles, outcome.events, version)
+            for evs in outcome.events.values():
+                for ev in evs:
+                    await detected.send(
+                        key=ev.pair_key.encode(), value=ev.model_dump_json().encode("utf-8")
+                    )
+            for reject in outcome.rejects:
+                log.warning(
+                    "rejected",
+                    reason=reject.error.reason,
+                    detail=reject.error.detail,
+                    **reject.origin,
+                )
+                await deadletter.send(
+                    value=dead_letter(
+                        reject.error.reason, reject.error.detail, reject.origin, reject.payload
+                    )
+                )
+            log.info(
+                "batch",
+                articles=len(outcome.articles),
+                events=sum(len(v) for v in outcome.events.values()),
+                rejected=len(outcome.rejects),
+            )

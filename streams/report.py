@@ -1,0 +1,51 @@
+"""Readable views of what PostgreSQL holds, for people at a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from sqlalchemy import select
+
+from models.tables import EventRow
+from streams.db import engine_for
+from streams.settings import Settings
+from streams.stack import resolve_database_url
+
+
+def print_events(settings: Settings, *, article: str | None, wait: float, fmt: str) -> int:
+    engine = engine_for(resolve_database_url(settings))
+    table = EventRow.__table__
+    query = select(table).order_by(table.c.article_id, table.c.type, table.c.actor)
+    if article:
+        query = query.where(table.c.article_id == article)
+    deadline = time.monotonic() + wait
+    while True:
+        with engine.connect() as conn:
+            rows = list(conn.execute(query))
+        if rows or time.monotonic() >= deadline:
+            break
+        time.sleep(0.3)
+    if fmt == "json":
+        for row in rows:
+            print(json.dumps(row._asdict(), ensure_ascii=False, default=str))
+        return 0
+    if not rows:
+        print("no events", file=sys.stderr)
+        return 0
+    print(f"{'type':<21} {'pair':<7} {'status':<10} {'date':<10} {'conf':>4}  evidence")
+    for r in rows:
+        date = "" if r.event_date is None else _shown(r.event_date.isoformat(), r.date_precision)
+        evidence = " ".join(r.evidence_text.split())
+        if len(evidence) > 90:
+            evidence = evidence[:87] + "..."
+        print(
+            f"{r.type:<21} {r.actor}>{r.target:<4} {r.status:<10} {date:<10} "
+            f"{r.confidence:4.2f}  {evidence}"
+        )
+    return 0
+
+
+def _shown(iso: str, precision: str | None) -> str:
+    return {"year": iso[:4], "month": iso[:7]}.get(precision or "day", iso)

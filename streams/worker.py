@@ -1,0 +1,32 @@
+"""`dyadwatch worker`: one Faust worker process; start more to share the partitions."""
+
+from __future__ import annotations
+
+import faust
+
+from streams.app import create_app
+from streams.db import engine_for
+from streams.detect import agent as detect_agent
+from streams.settings import Settings
+from streams.stack import resolve_bootstrap, resolve_broker, resolve_database_url
+from streams.topics import Topics, ensure_topics
+
+
+def build_app(settings: Settings, *, web_port: int = 0) -> faust.App:
+    bootstrap = resolve_bootstrap(settings)
+    topics = Topics.from_settings(settings)
+    ensure_topics(bootstrap, topics, settings)
+    app = create_app(
+        settings,
+        bootstrap,
+        single_record_batches=resolve_broker(settings) == "tansu",
+        web_port=web_port,
+    )
+    detect_agent.register(app, settings, topics, engine_for(resolve_database_url(settings)))
+    return app
+
+
+def run_worker(settings: Settings, *, loglevel: str = "info", web_port: int = 0) -> None:
+    app = build_app(settings, web_port=web_port)
+    worker = faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    worker.execute_from_commandline()
