@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _default_home() -> Path:
+    # PostgreSQL will not run as root, so root's stack runs its server as a system user, which
+    # cannot reach into /root: root keeps the data where services keep theirs.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/dyadwatch")
     return Path(platformdirs.user_data_dir("dyadwatch"))
 
 

@@ -18,6 +18,7 @@ FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 _TAG = re.compile(r"<[^>]+>")
+_BLANKS = re.compile(r"[ \t]+")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _stdin(fh: IO[bytes]) -> Iterator[Raw]:
 
 
 def _plain(markup: str) -> str:
-    return html.unescape(_TAG.sub(" ", markup)).strip()
+    return _BLANKS.sub(" ", html.unescape(_TAG.sub(" ", markup))).strip()
 
 
 def _feed(location: str, origin: str) -> Iterator[Raw]:

