@@ -49,7 +49,8 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if given:
         yield given
         return
-    with start_postgres(tmp_path_factory.mktemp("pg")) as handle:
+    # The pytest temp tree is ours and private; the server user needs to pass through it.
+    with start_postgres(tmp_path_factory.mktemp("pg"), grant_traverse=True) as handle:
         yield handle.url
 
 
@@ -73,6 +74,7 @@ def settings(broker: Broker, database_url: str, tmp_path: Path) -> Settings:
         topic_prefix=f"t{uuid.uuid4().hex[:10]}.",
         articles_partitions=4,
         events_partitions=4,
+        max_article_bytes=100_000,
     )
 
 
@@ -86,6 +88,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
         "DYADWATCH_ARTICLES_PARTITIONS": str(settings.articles_partitions),
         "DYADWATCH_EVENTS_PARTITIONS": str(settings.events_partitions),
+        "DYADWATCH_MAX_ARTICLE_BYTES": str(settings.max_article_bytes),
     }
 
 
