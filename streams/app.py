@@ -11,7 +11,7 @@ def create_app(
     settings: Settings, bootstrap: str, *, single_record_batches: bool = False, web_port: int = 0
 ) -> faust.App:
     return faust.App(
-        "dyadwatch",
+        settings.app_id,
         broker=f"kafka://{bootstrap}",
         store="memory://",
         # PostgreSQL is the source of truth; no Faust table holds the only copy of anything.

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     broker: str = Field(
         default="kafka", pattern="^(kafka|tansu)$", description="tansu: work around its limits"
     )
+    app_id: str = Field(default="dyadwatch", description="Faust app id = consumer group")
     topic_prefix: str = Field(default="", description="Prefix of every topic name")
     articles_partitions: int = Field(default=6, ge=1, le=1024)
     events_partitions: int = Field(default=6, ge=1, le=1024)

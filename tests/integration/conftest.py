@@ -66,12 +66,14 @@ def database_url(pg_server: str) -> Iterator[str]:
 
 @pytest.fixture
 def settings(broker: Broker, database_url: str, tmp_path: Path) -> Settings:
+    run = f"t{uuid.uuid4().hex[:10]}"
     return Settings(
         home=tmp_path / "home",
         kafka_bootstrap=broker.bootstrap,
         database_url=database_url,  # type: ignore[arg-type]
         broker=broker.flavor,
-        topic_prefix=f"t{uuid.uuid4().hex[:10]}.",
+        topic_prefix=f"{run}.",
+        app_id=f"dyadwatch-{run}",
         articles_partitions=4,
         events_partitions=4,
         max_article_bytes=100_000,
@@ -86,6 +88,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "DYADWATCH_DATABASE_URL": settings.database_url_value() or "",
         "DYADWATCH_BROKER": settings.broker,
         "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
+        "DYADWATCH_APP_ID": settings.app_id,
         "DYADWATCH_ARTICLES_PARTITIONS": str(settings.articles_partitions),
         "DYADWATCH_EVENTS_PARTITIONS": str(settings.events_partitions),
         "DYADWATCH_MAX_ARTICLE_BYTES": str(settings.max_article_bytes),

@@ -60,7 +60,7 @@ def test_stdin_as_jsonl_or_as_one_text(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sys, "stdin", FakeStdin(b'{"text": "a"}\n{"text": "b"}\n'))
     assert len(list(iter_sources(["-"]))) == 2
-    monkeypatch.setattr(sys, "stdin", FakeStdin("one article\nin two lines".encode()))
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"one article\nin two lines"))
     (raw,) = list(iter_sources(["-"]))
     assert raw.payload == {"text": "one article\nin two lines"}
 
