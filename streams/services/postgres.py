@@ -29,6 +29,7 @@ from streams.services.process import (
     ServiceHandle,
     ensure_not_running,
     find_service,
+    primary_group,
     resolve_port,
     spawn,
     stop_service,
@@ -134,7 +135,16 @@ def _check_reachable(paths: list[Path], user: str, grant_traverse: bool) -> None
 
 
 def _run_as(argv: list[str], user: str | None, cwd: Path, what: str) -> None:
-    result = subprocess.run(argv, capture_output=True, text=True, user=user, cwd=cwd, check=False)
+    result = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        user=user,
+        group=primary_group(user),
+        extra_groups=[] if user is not None else None,
+        check=False,
+    )
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
         raise ServiceError(f"{what} failed:\n{tail}")

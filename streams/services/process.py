@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import pwd
 import signal
 import socket
 import subprocess
@@ -21,13 +22,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from streams.errors import DyadwatchError
+
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 LOG_TAIL_LINES = 40
 
 
-class ServiceError(RuntimeError):
+class ServiceError(DyadwatchError):
     """A local service could not be started, reached or stopped."""
 
 
@@ -50,6 +53,10 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     except OSError:
         return f"(no log at {path})"
     return "\n".join(text.splitlines()[-lines:])
+
+
+def primary_group(user: str | None) -> int | None:
+    return None if user is None else pwd.getpwnam(user).pw_gid
 
 
 def pid_file(data_dir: Path, name: str) -> Path:
@@ -252,6 +259,9 @@ def spawn(
                 cwd=data_dir,
                 env=env,
                 user=user,
+                # Without these the child keeps root's group and supplementary groups.
+                group=primary_group(user),
+                extra_groups=[] if user is not None else None,
                 start_new_session=True,
             )
         except OSError as exc:
