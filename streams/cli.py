@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # extract owns its whole argument list (the contract fixes its flags).
         from streams.detect.extract import main as extract_main
 
-        return extract_main(argv[1:])
+        return int(extract_main(argv[1:]))
     args = build_parser().parse_args(argv)
     settings = get_settings()
     configure(settings.log_level, settings.log_format)

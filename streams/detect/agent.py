@@ -48,7 +48,7 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
     )
     version = detector_version()
 
-    @app.agent(articles, name="detect")  # type: ignore[misc]
+    @app.agent(articles, name="detect")
     async def detect_articles(stream: Any) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
             messages = [

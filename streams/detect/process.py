@@ -64,8 +64,8 @@ def process_batch(
         except (
             Exception
         ) as exc:  # a detector bug must not stop the stream; the article waits in DLQ
-            error = RejectedMessage("detector_error", f"{type(exc).__name__}: {exc}")
-            out.rejects.append(Reject(error, origin, payload))
+            failure = RejectedMessage("detector_error", f"{type(exc).__name__}: {exc}")
+            out.rejects.append(Reject(failure, origin, payload))
             continue
         out.articles.append(article)
         out.events[article.id] = events

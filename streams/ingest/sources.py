@@ -7,7 +7,7 @@ import gzip
 import html
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -60,7 +60,8 @@ def _file(path: Path) -> Iterator[Raw]:
         return
     kind, gz = _kind(path)
     if kind == "jsonl":
-        with gzip.open(path, "rb") if gz else path.open("rb") as fh:
+        opened = gzip.open(path, "rb") if gz else path.open("rb")
+        with opened as fh:
             yield from _jsonl(fh, str(path))
     elif kind == "feed":
         yield from _feed(str(path), str(path))
@@ -69,7 +70,7 @@ def _file(path: Path) -> Iterator[Raw]:
         yield _text(data, str(path))
 
 
-def _jsonl(fh: IO[bytes], name: str) -> Iterator[Raw]:
+def _jsonl(fh: Iterable[bytes], name: str) -> Iterator[Raw]:
     for lineno, line in enumerate(fh, start=1):
         if line.strip():
             yield Raw(f"{name}:{lineno}", line.rstrip(b"\r\n"))
