@@ -1,0 +1,107 @@
+"""Text folding for matching, with a map back to the original offsets.
+
+Arabic news spells one word many ways (hamza carriers, alef maqsura, ta marbuta,
+optional harakat and tatweel, three digit systems). Matching runs on a folded copy;
+evidence must quote the original, so every folded position maps back to its source.
+Letter substitutions are one-for-one; only the deleted marks shift offsets, and those
+shifts are kept as a short list of break points instead of a per-character table.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# One-for-one substitutions: hamza carriers, maqsura, ta marbuta, Persian letters that
+# Arabic news borrows, Arabic-Indic and Persian digits, typographic quotes.
+_SUBSTITUTE: dict[str, str] = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ى": "ي",
+    "ة": "ه",
+    "ی": "ي",
+    "ک": "ك",
+    "’": "'",
+    "‘": "'",
+}
+for _digit in range(10):
+    _SUBSTITUTE[chr(0x0660 + _digit)] = str(_digit)
+    _SUBSTITUTE[chr(0x06F0 + _digit)] = str(_digit)
+ARABIC_TABLE = str.maketrans(_SUBSTITUTE)
+LATIN_TABLE = str.maketrans({"’": "'", "‘": "'"})
+
+# Marks that carry no letter: harakat, shadda, sukun, dagger alef, maddah and hamza
+# signs, tatweel, and the invisible direction and joiner controls editors leave behind.
+_DELETED = re.compile(
+    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+    "\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+"
+)
+
+ARABIC_LETTERS = re.compile("[\u0621-\u064a]")
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """A folded copy of a text; `to_original` turns its positions into the source's."""
+
+    original: str
+    folded: str
+    # Folded position where a shift starts, and the total shift from there on.
+    _breaks: tuple[int, ...] = ()
+    _shifts: tuple[int, ...] = ()
+
+    def to_original(self, position: int) -> int:
+        if not self._breaks:
+            return position
+        index = bisect_right(self._breaks, position) - 1
+        return position + (self._shifts[index] if index >= 0 else 0)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of a folded span; marks after its last letter stay with it."""
+        return self.to_original(start), self.to_original(end)
+
+
+def fold_arabic(text: str) -> FoldedText:
+    """Fold Arabic spelling variants; deleted marks shift offsets, recorded as break points."""
+    substituted = text.translate(ARABIC_TABLE)
+    if not _DELETED.search(substituted):
+        return FoldedText(text, substituted)
+    pieces: list[str] = []
+    breaks: list[int] = []
+    shifts: list[int] = []
+    kept = 0  # length of the folded text so far
+    removed = 0  # characters deleted so far
+    last = 0
+    for match in _DELETED.finditer(substituted):
+        pieces.append(substituted[last : match.start()])
+        kept += match.start() - last
+        removed += match.end() - match.start()
+        breaks.append(kept)
+        shifts.append(removed)
+        last = match.end()
+    pieces.append(substituted[last:])
+    return FoldedText(text, "".join(pieces), tuple(breaks), tuple(shifts))
+
+
+def fold_latin(text: str) -> FoldedText:
+    """Latin-script text only needs its quotes unified; case is handled by the patterns."""
+    return FoldedText(text, text.translate(LATIN_TABLE))
+
+
+def fold_word(word: str) -> str:
+    """Fold a lexicon or gazetteer form the same way as article text."""
+    return " ".join(_DELETED.sub("", word.translate(ARABIC_TABLE)).split())
+
+
+def arabic_share(text: str, sample: int = 2000) -> float:
+    """Share of Arabic letters among the letters of the text's opening."""
+    head = text[:sample]
+    letters = sum(1 for char in head if char.isalpha())
+    if not letters:
+        return 0.0
+    return len(ARABIC_LETTERS.findall(head)) / letters

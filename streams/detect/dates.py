@@ -1,0 +1,148 @@
+"""When an event happened, as far as its sentence says: a partial ISO date or None.
+
+Explicit dates keep their precision ("2019", "2019-01", "2019-01-28"). Relative words
+("yesterday", "Thursday", "الشهر الماضي") are resolved against the publication date and
+give nothing without one. Month names come from the lexicon, so both Arabic month
+systems ("يناير" and "كانون الثاني") are data, not code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from streams.detect.arabic import fold_word
+from streams.detect.lexicon import Lexicon, load_lexicon
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+@dataclass(frozen=True)
+class DateRules:
+    pattern: re.Pattern[str]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative: dict[str, dict[str, int]]
+    fold_case: bool
+
+
+def _alternation(forms: list[str]) -> str:
+    ordered = sorted(set(forms), key=lambda form: -len(form))
+    return "|".join(r"\s+".join(re.escape(word) for word in form.split()) for form in ordered)
+
+
+def _key(text: str, fold_case: bool) -> str:
+    text = " ".join(text.split())
+    return text.casefold() if fold_case else text
+
+
+@cache
+def date_rules(lang: str) -> DateRules:
+    lexicon = load_lexicon(lang)
+    return _compile(lexicon)
+
+
+def _compile(lexicon: Lexicon) -> DateRules:
+    fold_case = lexicon.script == "latin"
+
+    def norm(word: str) -> str:
+        return _key(word if fold_case else fold_word(word), fold_case)
+
+    months = {
+        norm(form): index + 1 for index, forms in enumerate(lexicon.dates.months) for form in forms
+    }
+    weekdays = {
+        norm(form): index for index, forms in enumerate(lexicon.dates.weekdays) for form in forms
+    }
+    relative: dict[str, dict[str, int]] = {
+        norm(word): {str(unit): value for unit, value in offset.items()}
+        for word, offset in lexicon.dates.relative.items()
+    }
+    years = [norm(word) for word in lexicon.dates.year_words]
+    month = f"(?:{_alternation(list(months))})"
+    # "كانون الثاني/يناير" and "January (Jan.)" name one month twice; the first one counts.
+
+    def month_pair(name: str) -> str:
+        return rf"(?P<{name}>{month})(?:\s*[/(]\s*{month}\s*\)?)?"
+
+    clitics = f"(?:{lexicon.clitics})" if lexicon.clitics else ""
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?"
+    year = r"(?P<year>(?:19|20)\d\d)"
+    alternatives = [
+        rf"{day}\s+(?:{clitics}\s*)?{month_pair('month')}(?:\s*,?\s*{year})?",
+        rf"{month_pair('month2')}\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*,\s*(?P<year2>(?:19|20)\d\d))?(?!\d)",
+        rf"{month_pair('month3')}\s*,?\s*(?:{_alternation(years)})?\s*(?P<year3>(?:19|20)\d\d)",
+        rf"(?:{_alternation(years)})\s+(?P<year4>(?:19|20)\d\d)",
+        rf"(?P<weekday>{_alternation(list(weekdays))})",
+        rf"(?P<relative>{_alternation(list(relative))})",
+    ]
+    body = "|".join(f"(?:{alt})" for alt in alternatives)
+    flags = re.IGNORECASE if fold_case else 0
+    pattern = re.compile(rf"(?<!\w){clitics}(?:{body})(?!\w)", flags)
+    return DateRules(pattern, months, weekdays, relative, fold_case)
+
+
+def find_date(
+    text: str, start: int, end: int, near: int, lang: str, published: dt.date | None
+) -> str | None:
+    """The date expression in text[start:end] nearest to position `near`, resolved."""
+    rules = date_rules(lang)
+    best: tuple[int, str] | None = None
+    for match in rules.pattern.finditer(text, start, end):
+        value = _resolve(match, rules, published)
+        if value is None:
+            continue
+        distance = abs(match.start() - near)
+        if best is None or distance < best[0]:
+            best = (distance, value)
+    return best[1] if best else None
+
+
+def _resolve(match: re.Match[str], rules: DateRules, published: dt.date | None) -> str | None:
+    groups = match.groupdict()
+    month_text = groups["month"] or groups["month2"] or groups["month3"]
+    if month_text is not None:
+        month = rules.months.get(_key(month_text, rules.fold_case))
+        if month is None:
+            return None
+        year_text = groups["year"] or groups["year2"] or groups["year3"]
+        day_text = groups["day"] or groups["day2"]
+        year = int(year_text) if year_text else _implied_year(month, published)
+        if year is None:
+            return None
+        if day_text is None:
+            return f"{year:04d}-{month:02d}"
+        try:
+            return dt.date(year, month, int(day_text)).isoformat()
+        except ValueError:
+            return f"{year:04d}-{month:02d}"
+    if groups["year4"] is not None:
+        year = int(groups["year4"])
+        return str(year) if _MIN_YEAR <= year <= _MAX_YEAR else None
+    if published is None:
+        return None
+    if groups["weekday"] is not None:
+        weekday = rules.weekdays[_key(groups["weekday"], rules.fold_case)]
+        back = (published.weekday() - weekday) % 7
+        return (published - dt.timedelta(days=back)).isoformat()
+    if groups["relative"] is not None:
+        return _shift(published, rules.relative[_key(groups["relative"], rules.fold_case)])
+    return None
+
+
+def _implied_year(month: int, published: dt.date | None) -> int | None:
+    """A month named without a year is the latest one not after publication."""
+    if published is None:
+        return None
+    return published.year if month <= published.month else published.year - 1
+
+
+def _shift(published: dt.date, offset: dict[str, int]) -> str:
+    if "days" in offset:
+        return (published + dt.timedelta(days=offset["days"])).isoformat()
+    if "months" in offset:
+        index = published.year * 12 + published.month - 1 + offset["months"]
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return f"{published.year + offset.get('years', 0):04d}"

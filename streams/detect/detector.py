@@ -1,0 +1,242 @@
+"""detect(article) → the events between states that the article reports.
+
+Pure and rule-based: fold the text, look for triggers first (most articles have none),
+and only in sentences with a trigger find the states and apply the trigger's frame.
+Each finding keeps its sentence as evidence, in offsets of the original text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from models.events import Article, Event, EventType, Evidence, Status
+from streams.detect.arabic import FoldedText, fold_arabic, fold_latin
+from streams.detect.dates import find_date
+from streams.detect.langid import article_language
+from streams.detect.mentions import Mention, mention_matcher
+from streams.detect.parties import Finding, parties_of
+from streams.detect.roles import Sentence, assign_roles, clause_bounds, read_sentence
+from streams.detect.rules import CompiledTrigger, LanguageRules, language_rules
+from streams.detect.sentences import Sentences, split_sentences
+from streams.detect.status import read_status
+
+_CONFUSER_MARGIN = 4  # words beyond the clause where a confuser still spoils a trigger
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    trigger: CompiledTrigger
+
+
+@dataclass
+class _Candidate:
+    type: EventType
+    actor: str
+    target: str
+    status: Status
+    confidence: float
+    sentence: int
+    date: str | None
+    directed: bool  # the text says who acts, so the order is kept
+
+
+def detect(article: Article) -> list[Event]:
+    lang = article_language(article)
+    if lang is None:
+        return []
+    rules = language_rules(lang)
+    folded = (
+        fold_arabic(article.text) if rules.lexicon.script == "arabic" else fold_latin(article.text)
+    )
+    text = folded.folded
+    if rules.any_trigger.search(text) is None:
+        return []
+    hits = _hits(rules, text)
+    if not hits:
+        return []
+    reader = _Reader(lang, rules, text, split_sentences(text), article.published_at)
+    candidates: list[_Candidate] = []
+    for hit in hits:
+        candidates += reader.read(hit)
+    return _events(article, lang, folded, reader.sentences, candidates)
+
+
+def _hits(rules: LanguageRules, text: str) -> list[_Hit]:
+    """Trigger matches; where two overlap, the longer one (the more specific reading) wins."""
+    found = [
+        _Hit(match.start(), match.end(), trigger)
+        for trigger in rules.triggers
+        for match in trigger.regex.finditer(text)
+    ]
+    found.sort(key=lambda hit: (-(hit.end - hit.start), hit.start))
+    kept: list[_Hit] = []
+    for hit in found:
+        if all(hit.end <= other.start or hit.start >= other.end for other in kept):
+            kept.append(hit)
+    kept.sort(key=lambda hit: hit.start)
+    return kept
+
+
+class _Reader:
+    """Reads triggers in context; caches each sentence's tokens and states."""
+
+    def __init__(
+        self,
+        lang: str,
+        rules: LanguageRules,
+        text: str,
+        sentences: Sentences,
+        published: dt.date | None,
+    ) -> None:
+        self.lang = lang
+        self.rules = rules
+        self.text = text
+        self.sentences = sentences
+        self.published = published
+        self.matcher = mention_matcher(lang)
+        self._views: dict[int, Sentence] = {}
+
+    def view(self, index: int) -> Sentence:
+        if index not in self._views:
+            start, end = self.sentences.starts[index], self.sentences.ends[index]
+            mentions = self.matcher.find(self.text, start, end, self.published)
+            self._views[index] = read_sentence(
+                self.text, start, end, mentions, self.rules.fold_case
+            )
+        return self._views[index]
+
+    def read(self, hit: _Hit) -> list[_Candidate]:
+        index = self.sentences.index_at(hit.start)
+        sentence = self.view(index)
+        if len([m for m in sentence.mentions if m.code or m.kind == "pair"]) == 0:
+            return []
+        words = self.rules.words
+        trigger = hit.trigger
+        first = max(_token_index(sentence, hit.start), 0)
+        last = max(first, _token_index(sentence, hit.end - 1))
+        left, right = clause_bounds(sentence, first, last, words)
+        if self._confused(trigger, sentence, left, right):
+            return []
+        arguments = assign_roles(sentence, (hit.start, hit.end), trigger.frame, words)
+        findings = parties_of(
+            trigger.trigger.type, arguments, lambda mention: self._pair(index, mention)
+        )
+        if not findings:
+            return []
+        reading = read_status(self.rules, sentence, left, (hit.start, hit.end))
+        date = find_date(
+            self.text,
+            self.sentences.starts[index],
+            self.sentences.ends[index],
+            hit.start,
+            self.lang,
+            self.published,
+        )
+        out: list[_Candidate] = []
+        for finding in findings:
+            confidence = round(trigger.trigger.strength * finding.certainty, 2)
+            out.append(_candidate(trigger, finding, reading.status, confidence, index, date))
+            if reading.presupposes_occurred:
+                out.append(
+                    _candidate(
+                        trigger, finding, "occurred", round(confidence * 0.8, 2), index, date
+                    )
+                )
+        return out
+
+    def _confused(
+        self, trigger: CompiledTrigger, sentence: Sentence, left: int, right: int
+    ) -> bool:
+        regex = self.rules.confusers.get(trigger.dimension)
+        if regex is None or not sentence.starts:
+            return False
+        low = sentence.starts[max(left - _CONFUSER_MARGIN, 0)]
+        high = sentence.ends[min(right + _CONFUSER_MARGIN, len(sentence.ends) - 1)]
+        return regex.search(self.text, low, high) is not None
+
+    def _pair(self, index: int, pair: Mention) -> tuple[str, str] | None:
+        """The two states "the two countries" stands for: the last two named before it."""
+        codes: list[str] = []
+        for back in range(index, max(index - 4, -1), -1):
+            mentions = self.view(back).mentions
+            for mention in reversed(mentions):
+                if back == index and mention.start >= pair.start:
+                    continue
+                if mention.code and mention.code not in codes:
+                    codes.append(mention.code)
+                    if len(codes) == 2:
+                        return codes[1], codes[0]
+        return None
+
+
+def _token_index(sentence: Sentence, position: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(sentence.starts, position) - 1
+
+
+def _candidate(
+    trigger: CompiledTrigger,
+    finding: Finding,
+    status: Status,
+    confidence: float,
+    index: int,
+    date: str | None,
+) -> _Candidate:
+    return _Candidate(
+        trigger.trigger.type,
+        finding.actor,
+        finding.target,
+        status,
+        min(max(confidence, 0.0), 1.0),
+        index,
+        date,
+        finding.directed,
+    )
+
+
+def _events(
+    article: Article,
+    lang: str,
+    folded: FoldedText,
+    sentences: Sentences,
+    candidates: list[_Candidate],
+) -> list[Event]:
+    # Undirected findings follow the order the article first gave the pair, so one pair
+    # never yields both X→Y and Y→X for relations and oil.
+    orientation: dict[tuple[str, frozenset[str]], tuple[str, str]] = {}
+    for candidate in sorted(candidates, key=lambda c: (not c.directed, c.sentence)):
+        if candidate.type.startswith("sanction."):
+            continue
+        pair_key = (candidate.type, frozenset((candidate.actor, candidate.target)))
+        orientation.setdefault(pair_key, (candidate.actor, candidate.target))
+    best: dict[tuple[str, str, str, str], _Candidate] = {}
+    for candidate in candidates:
+        if not candidate.type.startswith("sanction."):
+            pair = frozenset((candidate.actor, candidate.target))
+            candidate.actor, candidate.target = orientation[(candidate.type, pair)]
+        key = (candidate.type, candidate.actor, candidate.target, candidate.status)
+        if key not in best or candidate.confidence > best[key].confidence:
+            best[key] = candidate
+    events: list[Event] = []
+    for candidate in sorted(best.values(), key=lambda c: (c.sentence, c.type)):
+        start, end = folded.span(
+            sentences.starts[candidate.sentence], sentences.ends[candidate.sentence]
+        )
+        events.append(
+            Event(
+                article_id=article.id,
+                type=candidate.type,
+                actor=candidate.actor,
+                target=candidate.target,
+                status=candidate.status,
+                date=candidate.date,
+                confidence=candidate.confidence,
+                lang=lang,
+                evidence=Evidence(text=article.text[start:end], start=start, end=end),
+            )
+        )
+    return events

@@ -1,0 +1,174 @@
+"""Trigger lexicons: one YAML file per language in ``lexicons/``, validated when loaded.
+
+A lexicon says how a language reports each event type (trigger patterns), who is who
+around a trigger (frames: which role an unmarked subject, a glued adjective or a state
+after a given preposition takes), how it hedges or denies (status cues), what looks
+like a trigger but is not (confusers), and how it writes dates. The rule engine holds no
+words of any language; adding a language is adding this file and a gazetteer file.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from models.events import EventType
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+
+Role = Literal["actor", "target", "party", "pair", "none"]
+Dimension = Literal["sanction", "relations", "oil"]
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing or does not validate."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Frame(_Strict):
+    """Roles of the states around a trigger.
+
+    `subject`: nearest state before the trigger in its clause with no preposition;
+    `inner`: a state inside the trigger's span (Arabic verb-subject order, "US imports of");
+    `adjective`: a demonym or name glued to the trigger noun ("US sanctions", "عقوبات أميركية");
+    `object`: a state right after the trigger with no preposition;
+    `markers`: the word (or attached clitic) before a state → its role.
+    `pair` makes a state one of two parties named together ("between X and Y").
+    """
+
+    subject: Role = "actor"
+    inner: Role = "actor"
+    adjective: Role = "actor"
+    object: Role = "none"
+    markers: dict[str, Role] = {}
+
+
+class Trigger(_Strict):
+    type: EventType
+    frame: str
+    # How sure the construction alone makes us that the event is meant (0-1).
+    strength: float = Field(ge=0.0, le=1.0)
+    patterns: list[str] = Field(min_length=1)
+
+
+class StatusCues(_Strict):
+    # Cues are regex phrases; the one nearest before the trigger (or inside it) decides.
+    # "occurred" cues override a look-alike ("لا تزال" is "still", not a negation).
+    occurred: list[str] = []
+    considered: list[str]
+    denied: list[str]
+    # "more", "further": hedged new measures presuppose ones already in force.
+    more: list[str] = []
+    # How many words before the trigger a cue may stand, within its clause.
+    window: int = Field(default=12, ge=1, le=30)
+    # Negations reach less far than hedges: "لم" three clauses back negates something else.
+    denied_window: int = Field(default=5, ge=1, le=30)
+
+
+class DateWords(_Strict):
+    months: list[list[str]] = Field(min_length=12, max_length=12)
+    weekdays: list[list[str]] = Field(min_length=7, max_length=7)  # Monday first
+    # Relative word → offset from publication: "days: -1", "months: -1", "years: -1".
+    relative: dict[str, dict[Literal["days", "months", "years"], int]] = {}
+    # Words that make a bare four-digit number a year ("in 2019", "عام 2019").
+    year_words: list[str] = []
+
+
+class Lexicon(_Strict):
+    lang: str = Field(pattern=r"^[a-z]{2,3}$")
+    script: Literal["arabic", "latin"]
+    names_case_sensitive: bool
+    # Regex of clitics glued before a word (Arabic و ف ب ل ك ال); empty for spaced languages.
+    clitics: str = ""
+    conjunction_clitics: list[str] = []
+    article: str = ""
+    demonym_suffixes: list[str] = []
+    name_suffixes: list[str] = []
+    stopwords: list[str] = Field(min_length=10)
+    conjunctions: list[str]
+    # Prepositions that keep a state out of any role unless a frame names them as markers.
+    prepositions: list[str] = []
+    determiners: list[str] = []
+    clause_breaks: list[str]
+    pair_words: list[str]
+    adjective_side: Literal["before", "after"]
+    # Words that may sit between a trigger noun and its glued adjective ("new", "الاقتصادية").
+    adjective_gap: list[str] = []
+    macros: dict[str, str] = {}
+    frames: dict[str, Frame]
+    triggers: list[Trigger] = Field(min_length=1)
+    status: StatusCues
+    confusers: dict[Dimension, list[str]] = {}
+    dates: DateWords
+
+    @model_validator(mode="after")
+    def _frames_exist(self) -> Lexicon:
+        unknown = sorted({t.frame for t in self.triggers} - set(self.frames))
+        if unknown:
+            raise ValueError(f"triggers name unknown frames: {', '.join(unknown)}")
+        return self
+
+
+def _check_patterns(lexicon: Lexicon) -> list[str]:
+    problems: list[str] = []
+    for index, trigger in enumerate(lexicon.triggers):
+        for pattern in trigger.patterns:
+            try:
+                re.compile(expand_macros(pattern, lexicon.macros))
+            except (re.error, KeyError) as error:
+                problems.append(f"triggers[{index}] ({trigger.type}): {pattern!r}: {error}")
+    return problems
+
+
+_MACRO = re.compile(r"<([a-z_][a-z0-9_]*)>")
+_GAP = re.compile(r"gap(\d)")
+
+
+def expand_macros(pattern: str, macros: dict[str, str]) -> str:
+    """Replace `<name>` by its macro; `<gapN>` lets up to N words stand in between."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        gap = _GAP.fullmatch(name)
+        if gap:
+            return rf"(?:\s+[^\s.،,;:!?؟]+){{0,{gap.group(1)}}}"
+        if name not in macros:
+            raise KeyError(f"unknown macro <{name}>")
+        return "(?:" + expand_macros(macros[name], macros) + ")"
+
+    return _MACRO.sub(one, pattern)
+
+
+def available_lexicons() -> list[str]:
+    return sorted(path.stem for path in LEXICON_DIR.glob("*.yaml"))
+
+
+@cache
+def load_lexicon(lang: str) -> Lexicon:
+    path = LEXICON_DIR / f"{lang}.yaml"
+    if not path.exists():
+        raise LexiconError(f"{path.name}: no lexicon for language {lang!r}")
+    with path.open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    try:
+        lexicon = Lexicon.model_validate(raw)
+    except ValidationError as error:
+        lines = [
+            ".".join(str(part) for part in item["loc"]) + f": {item['msg']}"
+            for item in error.errors()
+        ]
+        raise LexiconError(f"{path.name} is invalid:\n  " + "\n  ".join(lines)) from error
+    problems = _check_patterns(lexicon)
+    if lexicon.lang != lang:
+        problems.append(f"lang is {lexicon.lang!r}, file name says {lang!r}")
+    if problems:
+        raise LexiconError(f"{path.name} is invalid:\n  " + "\n  ".join(problems))
+    return lexicon

@@ -1,0 +1,153 @@
+"""Where a text names a state: one regex per language built from the gazetteer.
+
+Gazetteer forms are written as news writes them; here they are folded like the text
+and compiled into one alternation (longest form first, so "كوريا الشمالية" wins over
+"كوريا"). Arabic glues clitics to names ("وللصين", "بالولايات المتحدة"); rather than
+stemming, which mangles names, the regex allows the lexicon's clitics before a form and
+keeps them, because a glued preposition ("لفنزويلا") tells the state's role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from streams.detect.arabic import fold_word
+from streams.detect.countries import Gazetteer, Surface, load_gazetteer
+from streams.detect.lexicon import Lexicon, load_lexicon
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A state (or a group word, or "the two countries") named at a span of the folded text."""
+
+    start: int
+    end: int
+    code: str | None  # None: a group word naming no single state, or a pair word
+    kind: str  # gazetteer kind, or "pair"
+    clitic: str = ""  # glued preposition ("ب", "ل"), empty when none
+    conjoined: bool = False  # glued conjunction ("و"): continues the mention before it
+
+
+@dataclass(frozen=True)
+class _Form:
+    surface: Surface
+    definite: bool  # the form starts with the article ("الصين"): the text must carry it
+
+
+@dataclass(frozen=True)
+class MentionMatcher:
+    lexicon: Lexicon
+    gazetteer: Gazetteer
+    pattern: re.Pattern[str]
+    pairs: re.Pattern[str] | None
+    forms: dict[str, list[_Form]]
+
+    def find(self, text: str, start: int, end: int, on: dt.date | None) -> list[Mention]:
+        found: list[Mention] = []
+        for match in self.pattern.finditer(text, start, end):
+            mention = self._mention(match, on)
+            if mention is not None:
+                found.append(mention)
+        if self.pairs is not None:
+            for match in self.pairs.finditer(text, start, end):
+                clitic, conjoined = self._clitic(match.group("pre") or "")
+                found.append(Mention(match.start(), match.end(), None, "pair", clitic, conjoined))
+            found.sort(key=lambda mention: mention.start)
+        return found
+
+    def _mention(self, match: re.Match[str], on: dt.date | None) -> Mention | None:
+        prefix = match.group("pre") or ""
+        stem = match.group("stem")
+        key = stem if self.lexicon.names_case_sensitive else stem.casefold()
+        key = " ".join(key.split())
+        article = self.lexicon.article
+        definite = bool(article) and (prefix.endswith(article) or prefix.endswith("لل"))
+        suffix = match.group("suf") or ""
+        for form in self.forms.get(key, []):
+            if form.definite and not definite:
+                continue
+            if (
+                suffix
+                and suffix not in self.lexicon.name_suffixes
+                and form.surface.kind != "demonym"
+            ):
+                continue
+            surface = form.surface
+            code = surface.code
+            if surface.leader_id is not None:
+                code = leader_state(self.gazetteer, surface.leader_id, on)
+            clitic, conjoined = self._clitic(prefix)
+            return Mention(match.start(), match.end(), code, surface.kind, clitic, conjoined)
+        return None
+
+    def _clitic(self, prefix: str) -> tuple[str, bool]:
+        """Split glued clitics into a conjunction flag and a preposition ("وبال" → "ب", True)."""
+        conjoined = False
+        for conjunction in self.lexicon.conjunction_clitics:
+            if prefix.startswith(conjunction):
+                conjoined = True
+                prefix = prefix[len(conjunction) :]
+                break
+        article = self.lexicon.article
+        if article and prefix.endswith(article):
+            prefix = prefix[: -len(article)]
+        if prefix.startswith("لل"):
+            prefix = "ل"
+        return prefix, conjoined
+
+
+def leader_state(gazetteer: Gazetteer, leader_id: str, on: dt.date | None) -> str | None:
+    """State a leader acts for: the office held on the day, else the nearest term.
+
+    A former leader's administration still speaks for its state ("إدارة ترمب فرضت" in a
+    2022 article reports what the US did), so a name out of office keeps its last state.
+    """
+    code = gazetteer.leader_code(leader_id, on)
+    if code is not None or on is None:
+        return code
+    terms = gazetteer.terms.get(leader_id, ())
+    earlier = [term for term in terms if term.start <= on]
+    chosen = earlier[-1] if earlier else (terms[0] if terms else None)
+    return chosen.code if chosen is not None else None
+
+
+def _alternation(forms: list[str], case_sensitive: bool) -> str:
+    ordered = sorted(set(forms), key=lambda form: (-len(form), form))
+    parts = [r"\s+".join(re.escape(word) for word in form.split()) for form in ordered]
+    body = "|".join(parts)
+    return body if case_sensitive else f"(?i:{body})"
+
+
+@cache
+def mention_matcher(lang: str) -> MentionMatcher:
+    lexicon = load_lexicon(lang)
+    gazetteer = load_gazetteer(lang)
+    arabic = lexicon.script == "arabic"
+    article = lexicon.article
+    forms: dict[str, list[_Form]] = {}
+    for surface in gazetteer.entries:
+        folded = fold_word(surface.form) if arabic else " ".join(surface.form.split())
+        definite = bool(article) and folded.startswith(article) and len(folded) > len(article) + 1
+        stem = folded[len(article) :] if definite else folded
+        key = stem if lexicon.names_case_sensitive else stem.casefold()
+        forms.setdefault(key, []).append(_Form(surface, definite))
+    # A definite form first, so "الجزائر" is preferred to a bare homograph of its stem.
+    for entries in forms.values():
+        entries.sort(key=lambda form: not form.definite)
+    stems = _alternation(list(forms), lexicon.names_case_sensitive)
+    suffixes = sorted(set(lexicon.demonym_suffixes) | set(lexicon.name_suffixes), key=len)
+    suffix = "|".join(re.escape(s) for s in reversed(suffixes))
+    clitics = lexicon.clitics or ""
+    pattern = re.compile(
+        rf"(?<!\w)(?P<pre>{clitics})(?P<stem>{stems})"
+        + (rf"(?P<suf>{suffix})?" if suffix else "(?P<suf>)")
+        + r"(?![\w])"
+    )
+    pairs = None
+    if lexicon.pair_words:
+        words = [fold_word(word) if arabic else word for word in lexicon.pair_words]
+        pairs = re.compile(rf"(?<!\w)(?P<pre>{clitics})(?:{_alternation(words, False)})(?!\w)")
+    return MentionMatcher(lexicon, gazetteer, pattern, pairs, forms)

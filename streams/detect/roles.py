@@ -1,0 +1,233 @@
+"""Who acts on whom around one trigger: the frame's rules applied to one clause.
+
+States joined by "and" (or a glued "و") form a chain that takes one role together.
+A chain's role comes, in order of strength, from a marker the frame knows (the word or
+clitic before it: "on", "على", "by", "بقيادة", or "-led" after it), from standing inside
+the trigger's span, from a marker a few words back ("على الأفراد المرتبطين بحكومة مادورو"),
+from being glued to the trigger noun as an adjective, or from its position: the nearest
+unmarked state before the trigger is its subject, the first after it its object.
+A state behind a preposition the frame does not know takes no role.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from streams.detect.lexicon import Frame, Role
+from streams.detect.mentions import Mention
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
+_CLAUSE_PUNCTUATION = frozenset(',،;؛:()"«»“”')
+_MAX_REACH = 5  # words a marker may stand before the state it introduces
+_MAX_CLAUSE = 16  # words on each side of a trigger a clause may span
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word sets of one language the role rules consult (already folded/casefolded)."""
+
+    conjunctions: frozenset[str]
+    determiners: frozenset[str]
+    clause_breaks: frozenset[str]
+    prepositions: frozenset[str]
+    adjective_gap: frozenset[str]
+    conjunction_clitics: tuple[str, ...]
+    adjective_after: bool
+
+
+@dataclass
+class Argument:
+    mention: Mention
+    role: Role
+    source: str  # "marker", "inner", "reach", "adjective", "subject", "object"
+    distance: int  # words between the trigger and the state
+
+
+@dataclass
+class Sentence:
+    """Tokens and mentions of one sentence of the folded text."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+    mentions: list[Mention]
+    first_token_of: list[int] = field(default_factory=list)
+    last_token_of: list[int] = field(default_factory=list)
+
+
+def read_sentence(
+    text: str, start: int, end: int, mentions: list[Mention], fold_case: bool
+) -> Sentence:
+    starts: list[int] = []
+    ends: list[int] = []
+    words: list[str] = []
+    for match in _TOKEN.finditer(text, start, end):
+        starts.append(match.start())
+        ends.append(match.end())
+        words.append(match.group().casefold() if fold_case else match.group())
+    sentence = Sentence(text, starts, ends, words, mentions)
+    for mention in mentions:
+        first = _token_at(starts, mention.start)
+        last = max(first, _token_at(starts, mention.end - 1))
+        sentence.first_token_of.append(first)
+        sentence.last_token_of.append(last)
+    return sentence
+
+
+def _token_at(starts: list[int], position: int) -> int:
+    low, high = 0, len(starts)
+    while low < high:
+        middle = (low + high) // 2
+        if starts[middle] <= position:
+            low = middle + 1
+        else:
+            high = middle
+    return max(low - 1, 0)
+
+
+def _is_break(sentence: Sentence, index: int, words: Words, allow_comma: bool) -> bool:
+    word = sentence.words[index]
+    if word in _CLAUSE_PUNCTUATION:
+        return not (allow_comma and word in ",،" and index + 1 in sentence.first_token_of)
+    return word in words.clause_breaks or _strip_conjunction(word, words) in words.clause_breaks
+
+
+def _strip_conjunction(word: str, words: Words) -> str:
+    for clitic in words.conjunction_clitics:
+        if word.startswith(clitic) and len(word) > len(clitic) + 1:
+            return word[len(clitic) :]
+    return word
+
+
+def clause_bounds(sentence: Sentence, first: int, last: int, words: Words) -> tuple[int, int]:
+    """Token range of the clause around trigger tokens [first, last]."""
+    left = first
+    while (
+        left > 0 and first - left < _MAX_CLAUSE and not _is_break(sentence, left - 1, words, False)
+    ):
+        left -= 1
+    right = last
+    limit = len(sentence.words) - 1
+    while (
+        right < limit
+        and right - last < _MAX_CLAUSE
+        and not _is_break(sentence, right + 1, words, True)
+    ):
+        right += 1
+    return left, right
+
+
+def _chains(sentence: Sentence, indexes: list[int], words: Words) -> list[list[int]]:
+    """Group mentions joined by a conjunction (or a list comma) into chains."""
+    chains: list[list[int]] = []
+    for index in indexes:
+        mention = sentence.mentions[index]
+        first = sentence.first_token_of[index]
+        if chains:
+            previous_last = sentence.last_token_of[chains[-1][-1]]
+            between = sentence.words[previous_last + 1 : first]
+            joined = (mention.conjoined and not between) or (
+                len(between) == 1 and (between[0] in words.conjunctions or between[0] in ",،")
+            )
+            if joined:
+                chains[-1].append(index)
+                continue
+        chains.append([index])
+    return chains
+
+
+def _marker_before(sentence: Sentence, token: int, low: int, words: Words) -> list[str]:
+    """Candidate marker keys before a token: two words, then one, skipping determiners."""
+    index = token - 1
+    while index >= low and sentence.words[index] in words.determiners:
+        index -= 1
+    if index < low:
+        return []
+    one = _strip_conjunction(sentence.words[index], words)
+    keys = [one, sentence.words[index]]
+    if index - 1 >= low:
+        keys.insert(0, f"{_strip_conjunction(sentence.words[index - 1], words)} {one}")
+    return keys
+
+
+def assign_roles(
+    sentence: Sentence, trigger: tuple[int, int], frame: Frame, words: Words
+) -> list[Argument]:
+    """Roles of the states in the trigger's clause, per the frame."""
+    span_start, span_end = trigger
+    first = _token_at(sentence.starts, span_start)
+    last = max(first, _token_at(sentence.starts, span_end - 1))
+    left, right = clause_bounds(sentence, first, last, words)
+    inside = [
+        i
+        for i in range(len(sentence.mentions))
+        if sentence.first_token_of[i] >= left and sentence.last_token_of[i] <= right
+    ]
+    chains = _chains(sentence, inside, words)
+    # Subjects are searched from the trigger outwards, so walk the left chains backwards.
+    ordered = [c for c in reversed(chains) if sentence.last_token_of[c[-1]] < first] + [
+        c for c in chains if sentence.last_token_of[c[-1]] >= first
+    ]
+    arguments: list[Argument] = []
+    taken: set[str] = set()
+    for chain in ordered:
+        role, source = _chain_role(sentence, chain, frame, words, (first, last, left))
+        if source in ("subject", "object"):
+            if source in taken:
+                continue
+            taken.add(source)
+        if role == "none":
+            continue
+        head_first = sentence.first_token_of[chain[0]]
+        tail_last = sentence.last_token_of[chain[-1]]
+        distance = first - tail_last - 1 if tail_last < first else max(head_first - last - 1, 0)
+        arguments += [Argument(sentence.mentions[i], role, source, distance) for i in chain]
+    # A marked or glued actor ("US sanctions", "by the EU") outranks a bare subject, which
+    # is then more likely the one reacting ("Iran condemned US sanctions").
+    if any(a.role == "actor" and a.source in ("marker", "adjective", "inner") for a in arguments):
+        arguments = [a for a in arguments if not (a.role == "actor" and a.source == "subject")]
+    return arguments
+
+
+def _chain_role(
+    sentence: Sentence,
+    chain: list[int],
+    frame: Frame,
+    words: Words,
+    bounds: tuple[int, int, int],
+) -> tuple[Role, str]:
+    first, last, left = bounds
+    mention = sentence.mentions[chain[0]]
+    head_first = sentence.first_token_of[chain[0]]
+    tail_last = sentence.last_token_of[chain[-1]]
+    after = sentence.text[sentence.mentions[chain[-1]].end : sentence.mentions[chain[-1]].end + 8]
+    for key, role in frame.markers.items():
+        if key.startswith("-") and after.casefold().startswith(key):
+            return role, "marker"
+    keys = [mention.clitic] if mention.clitic else []
+    keys += _marker_before(sentence, head_first, left, words)
+    for key in keys:
+        if key in frame.markers:
+            return frame.markers[key], "marker"
+    if any(key in words.prepositions for key in keys):
+        return "none", "preposition"
+    if head_first >= first and tail_last <= last:
+        return frame.inner, "inner"
+    if head_first > last:
+        low = max(last + 1, head_first - _MAX_REACH)
+        for index in range(head_first - 1, low - 1, -1):
+            if index in sentence.last_token_of:
+                break
+            word = _strip_conjunction(sentence.words[index], words)
+            if word in frame.markers:
+                return frame.markers[word], "reach"
+        gap = sentence.words[last + 1 : head_first]
+        if words.adjective_after and all(word in words.adjective_gap for word in gap):
+            return frame.adjective, "adjective"
+        return frame.object, "object"
+    gap = sentence.words[tail_last + 1 : first]
+    if not words.adjective_after and all(word in words.adjective_gap for word in gap):
+        return frame.adjective, "adjective"
+    return frame.subject, "subject"

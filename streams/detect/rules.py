@@ -1,0 +1,122 @@
+"""A lexicon compiled for matching: trigger regexes, cue regexes, word sets.
+
+Patterns are written in the lexicon on folded text (Arabic authors may still type
+hamzas; they are folded here like the text). Each pattern is wrapped with word
+boundaries and, for clitic languages, the optional glued clitics. One alternation of all
+patterns answers "does this article hold any trigger at all?" cheaply; only articles
+that pass it are looked at closely.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from streams.detect.arabic import ARABIC_TABLE, fold_word
+from streams.detect.lexicon import Frame, Lexicon, Trigger, expand_macros, load_lexicon
+from streams.detect.roles import Words
+
+
+@dataclass(frozen=True)
+class CompiledTrigger:
+    trigger: Trigger
+    frame: Frame
+    regex: re.Pattern[str]
+
+    @property
+    def dimension(self) -> str:
+        return self.trigger.type.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    lexicon: Lexicon
+    triggers: tuple[CompiledTrigger, ...]
+    any_trigger: re.Pattern[str]
+    cues: re.Pattern[str]
+    confusers: dict[str, re.Pattern[str]]
+    words: Words
+
+    @property
+    def fold_case(self) -> bool:
+        return self.lexicon.script == "latin"
+
+
+def _fold_pattern(pattern: str, lexicon: Lexicon) -> str:
+    return pattern.translate(ARABIC_TABLE) if lexicon.script == "arabic" else pattern
+
+
+def _wrap(body: str, lexicon: Lexicon) -> str:
+    clitics = lexicon.clitics
+    prefix = f"(?:{clitics})" if clitics else ""
+    return rf"(?<![\w-]){prefix}(?:{body})(?![\w])"
+
+
+def _flags(lexicon: Lexicon) -> int:
+    return re.IGNORECASE if lexicon.script == "latin" else 0
+
+
+def _fragment(phrases: list[str], lexicon: Lexicon) -> str:
+    """Alternation of regex phrases, longest first; a space stands for any run of spaces."""
+    folded = [_fold_pattern(expand_macros(p, lexicon.macros), lexicon) for p in phrases]
+    ordered = sorted(set(folded), key=lambda p: -len(p))
+    return "|".join(p.replace(" ", r"\s+") for p in ordered) or r"(?!x)x"
+
+
+def _word_set(words: list[str], lexicon: Lexicon) -> frozenset[str]:
+    if lexicon.script == "arabic":
+        return frozenset(fold_word(word) for word in words)
+    return frozenset(word.casefold() for word in words)
+
+
+def _fold_frame(frame: Frame, lexicon: Lexicon) -> Frame:
+    fold = fold_word if lexicon.script == "arabic" else str.casefold
+    markers = {fold(key): role for key, role in frame.markers.items()}
+    return frame.model_copy(update={"markers": markers})
+
+
+@cache
+def language_rules(lang: str) -> LanguageRules:
+    lexicon = load_lexicon(lang)
+    flags = _flags(lexicon)
+    triggers: list[CompiledTrigger] = []
+    bodies: list[str] = []
+    for trigger in lexicon.triggers:
+        body = _fragment(trigger.patterns, lexicon)
+        bodies.append(body)
+        triggers.append(
+            CompiledTrigger(
+                trigger,
+                _fold_frame(lexicon.frames[trigger.frame], lexicon),
+                re.compile(_wrap(body, lexicon), flags),
+            )
+        )
+    any_trigger = re.compile(_wrap("|".join(bodies), lexicon), flags)
+    status = lexicon.status
+    classes = {
+        "occurred": status.occurred,
+        "considered": status.considered,
+        "denied": status.denied,
+        "more": status.more,
+    }
+    cue_body = "|".join(
+        f"(?P<{name}>{_fragment(phrases, lexicon)})" for name, phrases in classes.items()
+    )
+    cues = re.compile(_wrap(cue_body, lexicon), flags)
+    confusers: dict[str, re.Pattern[str]] = {
+        str(dimension): re.compile(_wrap(_fragment(phrases, lexicon), lexicon), flags)
+        for dimension, phrases in lexicon.confusers.items()
+        if phrases
+    }
+    marker_words = [key for frame in lexicon.frames.values() for key in frame.markers]
+    words = Words(
+        conjunctions=_word_set(lexicon.conjunctions, lexicon),
+        determiners=_word_set(lexicon.determiners, lexicon),
+        clause_breaks=_word_set(lexicon.clause_breaks, lexicon),
+        prepositions=_word_set(lexicon.prepositions + marker_words, lexicon),
+        adjective_gap=_word_set(lexicon.adjective_gap, lexicon),
+        conjunction_clitics=tuple(lexicon.conjunction_clitics),
+        adjective_after=lexicon.adjective_side == "after",
+    )
+    return LanguageRules(lexicon, tuple(triggers), any_trigger, cues, confusers, words)
