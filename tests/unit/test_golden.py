@@ -175,10 +175,9 @@ def test_detector_matches_golden_case(lang: str, case: dict[str, Any]) -> None:
             problems.append(f"{label}: lang {event.lang!r}, want {lang!r}")
         ev = event.evidence
         if not (0 <= ev.start < ev.end <= len(text)) or text[ev.start : ev.end] != ev.text:
-            problems.append(f"{label}: evidence offsets [{ev.start}:{ev.end}] do not match its text")
-        got.setdefault(_key(event.type, event.actor, event.target, event.status, ordered), []).append(
-            event
-        )
+            problems.append(f"{label}: evidence [{ev.start}:{ev.end}] does not match its text")
+        key = _key(event.type, event.actor, event.target, event.status, ordered)
+        got.setdefault(key, []).append(event)
 
     wanted: dict[Key, dict[str, Any]] = {
         _key(e["type"], e["actor"], e["target"], e["status"], ordered): e for e in case["expect"]
