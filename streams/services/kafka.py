@@ -24,17 +24,15 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from streams.services.kafka_jars import KAFKA_VERSION, fetch_kafka_jars
+from streams.services.launch import log_tail, retry_port_clash, spawn, wait_ready
 from streams.services.process import (
     HOST,
     ServiceError,
     ServiceHandle,
     ensure_not_running,
     find_service,
-    log_tail,
     resolve_port,
-    spawn,
     stop_service,
-    wait_ready,
 )
 
 log = logging.getLogger(__name__)
@@ -119,7 +117,7 @@ def render_log4j2() -> str:
     )
 
 
-def probe_broker(bootstrap: str, timeout_s: float = 10.0) -> None:
+def probe_broker(bootstrap: str, timeout_s: float = 5.0) -> None:
     """Raise unless the broker lists topics and round-trips one record."""
     timeout_ms = int(timeout_s * 1000)
     host, _, port = bootstrap.rpartition(":")
@@ -178,6 +176,21 @@ def start_kafka(
     timeout: float = 120.0,
 ) -> ServiceHandle:
     """Start Apache Kafka in KRaft mode with its logs and data under ``data_dir``."""
+    return retry_port_clash(
+        lambda: _start_kafka(data_dir, port, controller_port, version, cache_dir, heap, timeout),
+        auto_port=not (port and controller_port),
+    )
+
+
+def _start_kafka(
+    data_dir: Path,
+    port: int,
+    controller_port: int,
+    version: str,
+    cache_dir: Path | None,
+    heap: str,
+    timeout: float,
+) -> ServiceHandle:
     if not java_available():
         raise ServiceError(f"Apache Kafka {version} needs Java {MIN_JAVA}+ on PATH")
     data_dir = Path(data_dir).resolve()
@@ -241,6 +254,10 @@ def tansu_binary() -> str:
 
 def start_tansu(data_dir: Path, *, port: int = 0, timeout: float = 60.0) -> ServiceHandle:
     """Start a Tansu broker with in-memory storage; its log and pid file go to ``data_dir``."""
+    return retry_port_clash(lambda: _start_tansu(data_dir, port, timeout), auto_port=not port)
+
+
+def _start_tansu(data_dir: Path, port: int, timeout: float) -> ServiceHandle:
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     ensure_not_running(data_dir, TANSU)
@@ -249,7 +266,8 @@ def start_tansu(data_dir: Path, *, port: int = 0, timeout: float = 60.0) -> Serv
     address = f"tcp://{HOST}:{port}"
     argv = [tansu_binary(), "broker", "--listener-url", address]
     argv += ["--advertised-listener-url", address, "--storage-engine", "memory://tansu/"]
-    env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
+    # Plain text: the log tail goes into error messages, where colour codes are noise.
+    env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn"), "NO_COLOR": "1"}
     handle = spawn(
         TANSU,
         argv,

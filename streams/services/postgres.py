@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
+from streams.services.launch import retry_port_clash, spawn, wait_ready
 from streams.services.process import (
     HOST,
     ServiceError,
@@ -31,9 +32,7 @@ from streams.services.process import (
     find_service,
     primary_group,
     resolve_port,
-    spawn,
     stop_service,
-    wait_ready,
 )
 
 log = logging.getLogger(__name__)
@@ -193,6 +192,14 @@ def start_postgres(
     grant_traverse: bool = False,
 ) -> ServiceHandle:
     """Start PostgreSQL on 127.0.0.1 with its cluster in ``data_dir/pgdata``."""
+    return retry_port_clash(
+        lambda: _start_postgres(data_dir, port, timeout, grant_traverse), auto_port=not port
+    )
+
+
+def _start_postgres(
+    data_dir: Path, port: int, timeout: float, grant_traverse: bool
+) -> ServiceHandle:
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     ensure_not_running(data_dir, POSTGRES)

@@ -1,8 +1,8 @@
-"""Shared life cycle of a local service: spawn, pid file, readiness wait, stop.
+"""A running local service: its handle, its pid file, and how to stop it.
 
-Every launcher in this package starts one server process in its own process group,
-writes a pid file into its data directory so that another process (``dyadwatch down``)
-can find and stop it later, and hands back a :class:`ServiceHandle`.
+Every launcher in this package starts one server process in its own process group and
+writes a pid file into its data directory, so that another process (``dyadwatch down``)
+can find and stop it later.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -27,7 +26,6 @@ from streams.errors import DyadwatchError
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
-LOG_TAIL_LINES = 40
 
 
 class ServiceError(DyadwatchError):
@@ -46,15 +44,6 @@ def resolve_port(port: int, host: str = HOST) -> int:
     return port if port else free_port(host)
 
 
-def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
-    """The last lines of a service log, for error messages."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return f"(no log at {path})"
-    return "\n".join(text.splitlines()[-lines:])
-
-
 def primary_group(user: str | None) -> int | None:
     return None if user is None else pwd.getpwnam(user).pw_gid
 
@@ -63,7 +52,7 @@ def pid_file(data_dir: Path, name: str) -> Path:
     return Path(data_dir) / f"{name}.pid"
 
 
-def _start_ticks(pid: int) -> int | None:
+def start_ticks(pid: int) -> int | None:
     """Kernel start time of a process, to tell a live service from a reused pid."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -115,7 +104,7 @@ class ServiceHandle:
             return self.process.poll() is None
         if not pid_alive(self.pid):
             return False
-        return self.started_ticks is None or _start_ticks(self.pid) == self.started_ticks
+        return self.started_ticks is None or start_ticks(self.pid) == self.started_ticks
 
     def stop(self, timeout: float | None = None) -> None:
         """Ask the service to stop cleanly; kill its whole process group after ``timeout``."""
@@ -230,99 +219,3 @@ def ensure_not_running(data_dir: Path, name: str) -> None:
             f"{name} already runs from {data_dir} (pid {running.pid}, {running.url}); "
             "stop it first or reuse it"
         )
-
-
-def spawn(
-    name: str,
-    argv: Sequence[str],
-    *,
-    data_dir: Path,
-    log_file: Path,
-    host: str,
-    port: int,
-    url: str,
-    env: dict[str, str] | None = None,
-    user: str | None = None,
-    stop_signal: int = signal.SIGTERM,
-    stop_timeout: float = 30.0,
-    extra: dict[str, Any] | None = None,
-) -> ServiceHandle:
-    """Start ``argv`` in a new session (its own process group) with output to ``log_file``."""
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("ab") as out:
-        try:
-            process = subprocess.Popen(
-                list(argv),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=data_dir,
-                env=env,
-                user=user,
-                # Without these the child keeps root's group and supplementary groups.
-                group=primary_group(user),
-                extra_groups=[] if user is not None else None,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            raise ServiceError(f"cannot start {name}: {exc}") from exc
-    handle = ServiceHandle(
-        name=name,
-        pid=process.pid,
-        host=host,
-        port=port,
-        url=url,
-        data_dir=Path(data_dir),
-        log_file=log_file,
-        stop_signal=stop_signal,
-        stop_timeout=stop_timeout,
-        started_ticks=_start_ticks(process.pid),
-        extra=dict(extra or {}),
-        process=process,
-    )
-    handle.write_pid_file()
-    return handle
-
-
-def wait_ready(
-    handle: ServiceHandle,
-    probe: Callable[[], None],
-    *,
-    timeout: float,
-    started: float,
-    interval: float = 0.5,
-) -> None:
-    """Call ``probe`` until it returns without raising; stop the service on failure.
-
-    ``started`` is the ``time.monotonic()`` of the launch, so the logged duration
-    covers everything the caller did before spawning (downloads, initdb, format).
-    """
-    deadline = time.monotonic() + timeout
-    last_error: BaseException | None = None
-    while time.monotonic() < deadline:
-        if not handle.alive():
-            handle.stop(timeout=0)
-            raise ServiceError(
-                f"{handle.name} exited during start-up; log {handle.log_file}:\n"
-                f"{log_tail(handle.log_file)}"
-            )
-        try:
-            probe()
-        except Exception as exc:  # any failure of the probe means "not yet"
-            last_error = exc
-            time.sleep(interval)
-            continue
-        log.info(
-            "service ready service=%s pid=%s url=%s seconds=%.2f",
-            handle.name,
-            handle.pid,
-            handle.url,
-            time.monotonic() - started,
-            extra={"service": handle.name, "pid": handle.pid, "url": handle.url},
-        )
-        return
-    handle.stop(timeout=10)
-    raise ServiceError(
-        f"{handle.name} did not answer within {timeout:.0f}s (last error: {last_error!r}); "
-        f"log {handle.log_file}:\n{log_tail(handle.log_file)}"
-    )

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from streams.services import kafka, kafka_jars, postgres, process
-from streams.services.process import ServiceError, find_service, pid_file, spawn, wait_ready
+from streams.services import kafka, kafka_jars, launch, postgres, process
+from streams.services.launch import spawn, wait_ready
+from streams.services.process import ServiceError, find_service, pid_file
 
 POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
 
@@ -231,3 +232,45 @@ def test_exit_during_start_reports_log_tail(tmp_path: Path) -> None:
 def test_second_start_in_same_dir_is_refused(tmp_path: Path) -> None:
     with sleeper(tmp_path), pytest.raises(ServiceError, match="already runs"):
         process.ensure_not_running(tmp_path, "sleeper")
+
+
+def test_port_clash_is_retried_only_for_picked_ports(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def start() -> process.ServiceHandle:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ServiceError("FATAL: could not bind IPv4 address: Address already in use")
+        return sleeper(tmp_path)
+
+    with launch.retry_port_clash(start, auto_port=True) as handle:
+        assert handle.alive()
+    assert len(calls) == 2
+    calls.clear()
+    with pytest.raises(ServiceError, match="already in use"):
+        launch.retry_port_clash(start, auto_port=False)
+    assert len(calls) == 1
+
+
+def test_other_start_errors_are_not_retried() -> None:
+    calls: list[int] = []
+
+    def start() -> process.ServiceHandle:
+        calls.append(1)
+        raise ServiceError("initdb failed")
+
+    with pytest.raises(ServiceError, match="initdb failed"):
+        launch.retry_port_clash(start, auto_port=True)
+    assert calls == [1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'FATAL:  could not bind IPv4 address "127.0.0.1": Address already in use',
+        'err=Io(Os { code: 98, kind: AddrInUse, message: "Address in use" })',
+        "org.apache.kafka.common.KafkaException: Socket server failed to bind: BindException",
+    ],
+)
+def test_port_clash_messages_of_each_service(line: str) -> None:
+    assert launch.PORT_CLASH.search(line)
