@@ -15,6 +15,9 @@ def configure(level: str = "INFO", fmt: str = "console") -> None:
         else structlog.processors.KeyValueRenderer(key_order=["event"], drop_missing=True)
     )
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(message)s")
+    # Client libraries narrate every connection at INFO; only their warnings matter to users.
+    for noisy in ("kafka", "aiokafka", "alembic", "faust", "mode"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
