@@ -172,10 +172,14 @@ def parse_terms(
         by_id.setdefault(term.id, []).append(term)
     for leader_id, terms in by_id.items():
         terms.sort(key=lambda term: term.start)
-        for earlier, later in itertools.pairwise(terms):
-            same_office = (earlier.code, earlier.role) == (later.code, later.role)
-            if same_office and (earlier.end is None or later.start < earlier.end):
-                problems.append(f"{source} ({leader_id}): overlapping terms as {later.role}")
+        offices = {(term.code, term.role) for term in terms}
+        for code, role in sorted(offices):
+            held = [term for term in terms if (term.code, term.role) == (code, role)]
+            for earlier, later in itertools.pairwise(held):
+                if earlier.end is None or later.start < earlier.end:
+                    problems.append(
+                        f"{source} ({leader_id}): overlapping terms as {role} of {code}"
+                    )
     return {key: tuple(value) for key, value in by_id.items()}, problems
 
 

@@ -260,7 +260,7 @@ def test_overlapping_terms_in_one_office() -> None:
     entities, _ = parse_entities(ENTITIES)
     later = dict(TERMS[0], **{"from": dt.date(2024, 1, 1), "to": None})
     problems = parse_terms([TERMS[0], later], entities)[1]
-    assert problems == ["leaders.yaml (biden): overlapping terms as head_of_state"]
+    assert problems == ["leaders.yaml (biden): overlapping terms as head_of_state of US"]
 
 
 def test_entity_problems() -> None:
