@@ -122,13 +122,16 @@ class Gazetteer:
 
 
 # Collisions are judged on the forms the detector will compare, so fold what it folds:
-# case, Arabic diacritics, hamza carriers on alef, alef maqsura and ta marbuta.
+# case, Arabic diacritics, hamza carriers on alef, alef maqsura, ta marbuta, and the
+# article, which it strips ("ألباريس" would otherwise meet "باريس").
 _ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652\u0670]")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_ARABIC_ARTICLE = re.compile(r"^ال(?=\w\w)")
 
 
 def fold(form: str) -> str:
-    return " ".join(_ARABIC_MARKS.sub("", form).translate(_ARABIC_FOLD).casefold().split())
+    folded = _ARABIC_MARKS.sub("", form).translate(_ARABIC_FOLD).casefold()
+    return " ".join(_ARABIC_ARTICLE.sub("", folded).split())
 
 
 def _describe(error: ValidationError) -> list[str]:

@@ -215,6 +215,14 @@ def test_arabic_forms_collide_after_folding() -> None:
     assert len(problems_of(language(countries=countries))) == 1
 
 
+def test_arabic_article_is_folded_away() -> None:
+    countries = language()["countries"]
+    countries["RU"] = {"names": ["الروسيا"]}
+    leaders = {"biden": ["روسيا"]}
+    problems = problems_of(language(countries=countries, leaders=leaders))
+    assert len(problems) == 1 and "'روسيا'" in problems[0]
+
+
 def test_group_word_may_not_name_a_state() -> None:
     problems = problems_of(language(groups=["Russia"]))
     assert problems and "groups" in problems[0]
