@@ -1,0 +1,147 @@
+"""Country-pair state: periods per dyad and dimension, signals, and the change feed.
+
+Every row here is derived from the `events` table by `streams.state.rules`, except the
+`published_at` mark of a change, so recomputing from the events gives the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import CheckConstraint, Date, DateTime, Float, Index, Integer, String, func
+from sqlalchemy.dialects.postgresql import ARRAY, DATERANGE, JSONB, ExcludeConstraint, Range
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.tables import Base
+
+Dimension = Literal["diplomatic", "sanctions", "oil"]
+DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
+
+# Where a valid time comes from: the text's own date, the article's date, or our clock.
+Basis = Literal["stated", "published", "recorded"]
+
+ChangeKind = Literal["state", "signal.opened", "signal.closed"]
+
+
+class DyadPeriodRow(Base):
+    """One state of one dyad and dimension over a stretch of valid time."""
+
+    __tablename__ = "dyad_periods"
+
+    # A hash of the track and the first valid day: the periods of a track never share one.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dyad: Mapped[str] = mapped_column(String(5))
+    dimension: Mapped[str] = mapped_column(String(16))
+    # "US>VE" on the directed sanctions track; empty on the unordered ones.
+    direction: Mapped[str] = mapped_column(String(5))
+    state: Mapped[str] = mapped_column(String(16))
+    # The side that acted in the event opening the period (fixed by the track for sanctions).
+    actor: Mapped[str] = mapped_column(String(2))
+    target: Mapped[str] = mapped_column(String(2))
+    valid: Mapped[Range[dt.date]] = mapped_column(DATERANGE)
+    precision: Mapped[str] = mapped_column(String(8))
+    basis: Mapped[str] = mapped_column(String(16))
+    event_ids: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
+    first_event_id: Mapped[str] = mapped_column(String(64))
+    latest_event_id: Mapped[str] = mapped_column(String(64))
+    articles: Mapped[int] = mapped_column(Integer)
+    outlets: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+    # Recorded time: when the first supporting event reached us.
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        ExcludeConstraint(
+            (dyad, "="),
+            (dimension, "="),
+            (direction, "="),
+            (valid, "&&"),
+            name="ex_dyad_periods_no_overlap",
+            using="gist",
+        ),
+        CheckConstraint("dimension IN ('diplomatic','sanctions','oil')", name="dimension_known"),
+        CheckConstraint("NOT isempty(valid)", name="valid_not_empty"),
+        Index("ix_dyad_periods_dyad", "dyad"),
+    )
+
+
+class DyadSignalRow(Base):
+    """A `considered` event kept open on its track until confirmed, denied or expired."""
+
+    __tablename__ = "dyad_signal_records"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dyad: Mapped[str] = mapped_column(String(5))
+    dimension: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(5))
+    type: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(2))
+    target: Mapped[str] = mapped_column(String(2))
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    precision: Mapped[str] = mapped_column(String(8))
+    basis: Mapped[str] = mapped_column(String(16))
+    # Stored rather than computed from a constant so the expiry setting stays in one place.
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    event_ids: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
+    latest_event_id: Mapped[str] = mapped_column(String(64))
+    articles: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    closure: Mapped[str | None] = mapped_column(String(16))
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        CheckConstraint(
+            "closure IS NULL OR closure IN ('confirmed','denied')", name="closure_known"
+        ),
+        Index("ix_dyad_signal_records_dyad", "dyad"),
+    )
+
+
+class DyadChangeRow(Base):
+    """The change feed's outbox: one row per change ever derived, published after commit."""
+
+    __tablename__ = "dyad_changes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    dyad: Mapped[str] = mapped_column(String(5))
+    dimension: Mapped[str] = mapped_column(String(16))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    recorded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_dyad_changes_dyad", "dyad"),
+        Index("ix_dyad_changes_published_at", "published_at"),
+    )
+
+
+class DyadChange(BaseModel):
+    """A change as published on `dyad.changes`, keyed by the unordered pair."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: ChangeKind
+    dyad: str
+    dimension: Dimension
+    actor: str
+    target: str
+    # The new state for kind "state"; the event type of the signal otherwise.
+    state: str
+    previous_state: str | None = None
+    closure: str | None = None
+    valid_from: dt.date
+    precision: str
+    basis: Basis
+    confidence: float
+    articles: int
+    event_id: str
+    evidence: str

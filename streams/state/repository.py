@@ -1,0 +1,279 @@
+"""All SQL of the state stage that writes. One track is recomputed at a time, under an
+advisory lock, from every event stored for it: the stored periods and signals are replaced
+by the derived ones where they differ, and each change is recorded once under its
+deterministic id in the `dyad_changes` outbox, from which the agent publishes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, Table, and_, delete, or_, select, text, update
+from sqlalchemy.dialects.postgresql import Range, insert
+
+from models.events import DetectedEvent
+from models.state import DyadChange, DyadChangeRow, DyadPeriodRow, DyadSignalRow
+from models.tables import ArticleRow, EventRow
+from streams.state.changes import changes_of
+from streams.state.easing import is_easing
+from streams.state.rules import Fact, Period, Signal, Track, derive
+
+DEFAULT_EXPIRY_DAYS = 180
+
+PERIODS: Table = DyadPeriodRow.__table__  # type: ignore[assignment]
+SIGNALS: Table = DyadSignalRow.__table__  # type: ignore[assignment]
+CHANGES: Table = DyadChangeRow.__table__  # type: ignore[assignment]
+EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
+ARTICLES: Table = ArticleRow.__table__  # type: ignore[assignment]
+
+
+@dataclass
+class TrackDiff:
+    track: Track
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # ids newly put in the outbox
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def tracks_of(events: Iterable[DetectedEvent]) -> list[Track]:
+    """The tracks some events bear on, each once, in the order first seen."""
+    return list(dict.fromkeys(Track.of(e.type, e.actor, e.target) for e in events))
+
+
+def apply_events(
+    conn: Connection, events: Iterable[DetectedEvent], *, expiry_days: int = DEFAULT_EXPIRY_DAYS
+) -> list[TrackDiff]:
+    return [apply_track(conn, t, expiry_days=expiry_days) for t in tracks_of(events)]
+
+
+def apply_track(
+    conn: Connection, track: Track, *, expiry_days: int = DEFAULT_EXPIRY_DAYS
+) -> TrackDiff:
+    """Recompute one track from the events table in the caller's transaction."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": str(track)})
+    facts = load_facts(conn, track)
+    derived = derive(track, facts, expiry_days=expiry_days)
+    diff = TrackDiff(track)
+    _sync(conn, PERIODS, track, {p.id: _period_row(p) for p in derived.periods}, diff, "period")
+    _sync(conn, SIGNALS, track, {s.id: _signal_row(s) for s in derived.signals}, diff, "signal")
+    rows = [_change_row(c) for c in changes_of(derived, facts)]
+    if rows:
+        inserted = conn.execute(
+            insert(CHANGES).on_conflict_do_nothing(index_elements=["id"]).returning(CHANGES.c.id),
+            rows,
+        )
+        diff.changes = [r[0] for r in inserted]
+    return diff
+
+
+def load_facts(conn: Connection, track: Track) -> list[Fact]:
+    e, a = EVENTS.c, ARTICLES.c
+    x, y = track.dyad.split("-")
+    if track.direction:
+        pair = and_(e.actor == track.direction[:2], e.target == track.direction[3:])
+    else:
+        pair = or_(and_(e.actor == x, e.target == y), and_(e.actor == y, e.target == x))
+    query = (
+        select(EVENTS, a.published_at, a.source)
+        .join_from(EVENTS, ARTICLES, e.article_id == a.id)
+        .where(e.type.startswith(track.type_prefix), pair)
+    )
+    return [_fact(r) for r in conn.execute(query).mappings()]
+
+
+def _fact(row: RowMapping) -> Fact:
+    recorded: dt.datetime = row["recorded_at"]
+    if row["event_date"] is not None:
+        valid, precision, basis = row["event_date"], row["date_precision"] or "day", "stated"
+    elif row["published_at"] is not None:
+        valid, precision, basis = row["published_at"], "day", "published"
+    else:
+        valid, precision, basis = recorded.astimezone(dt.UTC).date(), "day", "recorded"
+    return Fact(
+        event_id=row["id"],
+        type=row["type"],
+        status=row["status"],
+        actor=row["actor"],
+        target=row["target"],
+        valid_from=valid,
+        precision=precision,
+        basis=basis,
+        recorded_at=recorded,
+        confidence=row["confidence"],
+        article_id=row["article_id"],
+        outlet=row["source"],
+        evidence=row["evidence_text"],
+        partial=row["type"] == "sanction.lifted" and is_easing(row["evidence_text"], row["lang"]),
+    )
+
+
+def _on_track(table: Table, track: Track) -> Any:
+    return and_(
+        table.c.dyad == track.dyad,
+        table.c.dimension == track.dimension,
+        table.c.direction == track.direction,
+    )
+
+
+def _sync(
+    conn: Connection,
+    table: Table,
+    track: Track,
+    wanted: dict[str, dict[str, Any]],
+    diff: TrackDiff,
+    noun: str,
+) -> None:
+    query = select(table).where(_on_track(table, track))
+    stored = {r["id"]: dict(r) for r in conn.execute(query).mappings()}
+    gone = [i for i in stored if i not in wanted]
+    new = [i for i in wanted if i not in stored]
+    differs = [i for i in wanted if i in stored and stored[i] != wanted[i]]
+    diff.removed += [_describe(noun, stored[i]) for i in gone]
+    diff.added += [_describe(noun, wanted[i]) for i in new]
+    diff.changed += [_describe(noun, wanted[i]) for i in differs]
+    # Deletes first: the exclusion constraint is checked row by row, and a shifted period
+    # would otherwise overlap its own old version.
+    if gone or differs:
+        conn.execute(delete(table).where(table.c.id.in_(gone + differs)))
+    if new or differs:
+        conn.execute(insert(table), [wanted[i] for i in new + differs])
+
+
+def _describe(noun: str, row: Mapping[str, Any]) -> str:
+    if noun == "period":
+        valid: Range[dt.date] = row["valid"]
+        until = f" until {valid.upper}" if valid.upper else ""
+        return f"{row['state']} from {valid.lower}{until}"
+    closed = f", {row['closure']} {row['closed_on']}" if row["closure"] else ""
+    return f"signal {row['type']} {row['actor']}>{row['target']} from {row['opened_on']}{closed}"
+
+
+def _track_columns(track: Track) -> dict[str, str]:
+    return {"dyad": track.dyad, "dimension": track.dimension, "direction": track.direction}
+
+
+def _period_row(p: Period) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        **_track_columns(p.track),
+        "state": p.state,
+        "actor": p.actor,
+        "target": p.target,
+        "valid": Range(p.valid_from, p.valid_to, bounds="[)"),
+        "precision": p.precision,
+        "basis": p.basis,
+        "event_ids": list(p.support.event_ids),
+        "first_event_id": p.first_event_id,
+        "latest_event_id": p.support.latest_event_id,
+        "articles": p.support.articles,
+        "outlets": p.support.outlets,
+        "confidence": p.support.confidence,
+        "recorded_at": p.support.recorded_at,
+    }
+
+
+def _signal_row(s: Signal) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        **_track_columns(s.track),
+        "type": s.type,
+        "actor": s.actor,
+        "target": s.target,
+        "opened_on": s.opened_on,
+        "precision": s.precision,
+        "basis": s.basis,
+        "expires_on": s.expires_on,
+        "event_ids": list(s.support.event_ids),
+        "latest_event_id": s.support.latest_event_id,
+        "articles": s.support.articles,
+        "confidence": s.support.confidence,
+        "recorded_at": s.support.recorded_at,
+        "closed_on": s.closed_on,
+        "closure": s.closure,
+        "closed_by": s.closed_by,
+    }
+
+
+def _change_row(change: DyadChange) -> dict[str, Any]:
+    return {
+        "id": change.id,
+        "kind": change.kind,
+        "dyad": change.dyad,
+        "dimension": change.dimension,
+        "valid_from": change.valid_from,
+        "payload": change.model_dump(mode="json"),
+    }
+
+
+def pending_changes(conn: Connection, limit: int = 500) -> list[tuple[str, str, dict[str, Any]]]:
+    """Unpublished changes, oldest first, locked for this transaction; other workers skip them."""
+    c = CHANGES.c
+    query = (
+        select(c.id, c.dyad, c.payload)
+        .where(c.published_at.is_(None))
+        .order_by(c.recorded_at, c.dyad, c.valid_from, c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [(r.id, r.dyad, r.payload) for r in conn.execute(query)]
+
+
+def mark_published(conn: Connection, ids: list[str]) -> None:
+    if ids:
+        conn.execute(
+            update(CHANGES).where(CHANGES.c.id.in_(ids)).values(published_at=text("now()"))
+        )
+
+
+@dataclass
+class RebuildReport:
+    """What a rebuild changed: empty when the stored state already matched the events."""
+
+    tracks: int = 0
+    diffs: list[TrackDiff] = field(default_factory=list)
+    changes: int = 0
+
+    def count(self, what: str) -> int:
+        return sum(len(getattr(d, what)) for d in self.diffs)
+
+    def __str__(self) -> str:
+        head = (
+            f"{self.tracks} tracks recomputed: {self.count('added')} added, "
+            f"{self.count('removed')} removed, {self.count('changed')} changed; "
+            f"{self.changes} new changes to publish"
+        )
+        lines = [head]
+        for d in self.diffs:
+            lines += [f"  {d.track}  + {x}" for x in d.added]
+            lines += [f"  {d.track}  - {x}" for x in d.removed]
+            lines += [f"  {d.track}  ~ {x}" for x in d.changed]
+        return "\n".join(lines)
+
+
+def all_tracks(conn: Connection) -> list[Track]:
+    """Every track the events bear on, and every track that still holds rows without them."""
+    e = EVENTS.c
+    found = {Track.of(*r) for r in conn.execute(select(e.type, e.actor, e.target).distinct())}
+    for table in (PERIODS, SIGNALS):
+        cols = select(table.c.dyad, table.c.dimension, table.c.direction).distinct()
+        found.update(Track(*r) for r in conn.execute(cols))
+    return sorted(found)
+
+
+def rebuild(conn: Connection, *, expiry_days: int = DEFAULT_EXPIRY_DAYS) -> RebuildReport:
+    """Recompute every track from the events table in the caller's transaction."""
+    report = RebuildReport()
+    for track in all_tracks(conn):
+        diff = apply_track(conn, track, expiry_days=expiry_days)
+        report.tracks += 1
+        report.changes += len(diff.changes)
+        if diff.touched:
+            report.diffs.append(diff)
+    return report

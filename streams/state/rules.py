@@ -1,0 +1,270 @@
+"""Pure state rules: the periods and signals of one track are a function of its events.
+
+A track is one dyad and dimension (and, for sanctions, one direction). Whatever order the
+events arrive in, `derive` sorts them by valid time, then recorded time, then id, so a late
+article lands at its place in history and a replay or a rebuild gives the same answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+INITIAL = {"diplomatic": "normal", "sanctions": "none", "oil": "normal"}
+_DIMENSION_OF = {"relations": "diplomatic", "sanction": "sanctions", "oil": "oil"}
+_PREFIX_OF = {v: k for k, v in _DIMENSION_OF.items()}
+_STATE_OF = {
+    "relations.downgraded": "downgraded",
+    "relations.severed": "severed",
+    "relations.restored": "restored",
+    "sanction.imposed": "active",
+    "sanction.lifted": "lifted",
+    "oil.reduced": "reduced",
+    "oil.halted": "halted",
+    "oil.resumed": "resumed",
+}
+STATES = {
+    "diplomatic": ("normal", "downgraded", "severed", "restored"),
+    "sanctions": ("none", "active", "eased", "lifted"),
+    "oil": ("normal", "reduced", "halted", "resumed"),
+}
+
+
+def stable_id(*parts: object) -> str:
+    key = "\x1f".join(str(p) for p in parts)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, order=True)
+class Track:
+    dyad: str  # unordered pair, "AA-BB"
+    dimension: str
+    direction: str = ""  # "AA>BB" on the sanctions track
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.direction or self.dyad}"
+
+    @property
+    def type_prefix(self) -> str:
+        return _PREFIX_OF[self.dimension] + "."
+
+    @classmethod
+    def of(cls, event_type: str, actor: str, target: str) -> Track:
+        dimension = _DIMENSION_OF[event_type.split(".", 1)[0]]
+        a, b = sorted((actor, target))
+        direction = f"{actor}>{target}" if dimension == "sanctions" else ""
+        return cls(f"{a}-{b}", dimension, direction)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One stored event, with its valid time already resolved."""
+
+    event_id: str
+    type: str
+    status: str
+    actor: str
+    target: str
+    valid_from: dt.date
+    precision: str
+    basis: str
+    recorded_at: dt.datetime
+    confidence: float
+    article_id: str
+    outlet: str | None
+    evidence: str
+    partial: bool = False  # a lifting that only eases
+
+    @property
+    def order(self) -> tuple[dt.date, dt.datetime, str]:
+        return (self.valid_from, self.recorded_at, self.event_id)
+
+
+def state_after(fact: Fact) -> str:
+    if fact.type == "sanction.lifted" and fact.partial:
+        return "eased"
+    return _STATE_OF[fact.type]
+
+
+@dataclass(frozen=True)
+class Support:
+    """What backs a period or a signal: its events and the distinct sources behind them."""
+
+    event_ids: tuple[str, ...]
+    latest_event_id: str
+    articles: int
+    outlets: int
+    confidence: float
+    recorded_at: dt.datetime
+
+    @classmethod
+    def of(cls, facts: Sequence[Fact]) -> Support:
+        best: dict[str, float] = {}
+        for f in facts:
+            best[f.article_id] = max(best.get(f.article_id, 0.0), f.confidence)
+        # Independent articles reinforce each other; one article saying it twice does not.
+        doubt = 1.0
+        for c in best.values():
+            doubt *= 1.0 - c
+        return cls(
+            event_ids=tuple(sorted({f.event_id for f in facts})),
+            latest_event_id=max(facts, key=lambda f: f.order).event_id,
+            articles=len(best),
+            outlets=len({f.outlet for f in facts if f.outlet}),
+            confidence=round(1.0 - doubt, 4),
+            recorded_at=min(f.recorded_at for f in facts),
+        )
+
+
+@dataclass(frozen=True)
+class Period:
+    track: Track
+    state: str
+    previous_state: str
+    valid_from: dt.date
+    valid_to: dt.date | None  # exclusive; None while it is the current state
+    precision: str
+    basis: str
+    actor: str
+    target: str
+    first_event_id: str
+    support: Support
+
+    @property
+    def id(self) -> str:
+        return stable_id(self.track, self.valid_from)
+
+    @property
+    def change_id(self) -> str:
+        return stable_id("state", self.track, self.state, self.valid_from)
+
+
+@dataclass(frozen=True)
+class Signal:
+    track: Track
+    type: str
+    actor: str
+    target: str
+    opened_on: dt.date
+    precision: str
+    basis: str
+    expires_on: dt.date
+    first_event_id: str
+    support: Support
+    closed_on: dt.date | None = None
+    closure: str | None = None  # "confirmed" or "denied"; expiry is judged at read time
+    closed_by: str | None = None
+
+    @property
+    def id(self) -> str:
+        return stable_id(self.track, self.type, self.first_event_id)
+
+
+@dataclass
+class _Open:
+    """A period or signal while it is being built."""
+
+    first: Fact
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Derived:
+    periods: tuple[Period, ...]
+    signals: tuple[Signal, ...]
+
+
+def derive(track: Track, facts: Iterable[Fact], *, expiry_days: int) -> Derived:
+    ordered = sorted(facts, key=lambda f: f.order)
+    return Derived(
+        periods=_periods(track, [f for f in ordered if f.status == "occurred"]),
+        signals=_signals(track, ordered, expiry_days),
+    )
+
+
+def _periods(track: Track, occurred: list[Fact]) -> tuple[Period, ...]:
+    built: list[tuple[str, _Open]] = []
+    for fact in occurred:
+        state = state_after(fact)
+        if built and built[-1][0] == state:
+            built[-1][1].facts.append(fact)
+            continue
+        if built and built[-1][1].first.valid_from == fact.valid_from:
+            # Two changes on one day: the one we learned last holds the day.
+            built.pop()
+            if built and built[-1][0] == state:
+                built[-1][1].facts.append(fact)
+                continue
+        built.append((state, _Open(fact, [fact])))
+    periods: list[Period] = []
+    for i, (state, span) in enumerate(built):
+        first = span.first
+        following = built[i + 1][1].first.valid_from if i + 1 < len(built) else None
+        periods.append(
+            Period(
+                track=track,
+                state=state,
+                previous_state=built[i - 1][0] if i else INITIAL[track.dimension],
+                valid_from=first.valid_from,
+                valid_to=following,
+                precision=first.precision,
+                basis=first.basis,
+                actor=first.actor,
+                target=first.target,
+                first_event_id=first.event_id,
+                support=Support.of(span.facts),
+            )
+        )
+    return tuple(periods)
+
+
+def _signals(track: Track, ordered: list[Fact], expiry_days: int) -> tuple[Signal, ...]:
+    done: list[Signal] = []
+    open_: dict[str, _Open] = {}
+    life = dt.timedelta(days=expiry_days)
+
+    def expiry(span: _Open) -> dt.date:
+        # A threat repeated keeps the signal alive from its latest report.
+        return max(f.valid_from for f in span.facts) + life
+
+    def close(kind: str, fact: Fact | None) -> None:
+        span = open_.pop(kind)
+        done.append(_signal(track, span, expiry(span), fact))
+
+    for fact in ordered:
+        span = open_.get(fact.type)
+        if span is not None and expiry(span) <= fact.valid_from:
+            close(fact.type, None)  # expired before this fact: closed by time, not by it
+            span = None
+        if fact.status == "considered":
+            if span is None:
+                open_[fact.type] = _Open(fact, [fact])
+            else:
+                span.facts.append(fact)
+        elif span is not None and fact.article_id not in {f.article_id for f in span.facts}:
+            # "Imposed sanctions and weighs more": an article does not answer its own signal.
+            close(fact.type, fact)
+    for kind in list(open_):
+        close(kind, None)
+    return tuple(sorted(done, key=lambda s: (s.opened_on, s.type, s.first_event_id)))
+
+
+def _signal(track: Track, span: _Open, expires_on: dt.date, closer: Fact | None) -> Signal:
+    first = span.first
+    return Signal(
+        track=track,
+        type=first.type,
+        actor=first.actor,
+        target=first.target,
+        opened_on=first.valid_from,
+        precision=first.precision,
+        basis=first.basis,
+        expires_on=expires_on,
+        first_event_id=first.event_id,
+        support=Support.of(span.facts),
+        closed_on=closer.valid_from if closer else None,
+        closure=None if closer is None else "denied" if closer.status == "denied" else "confirmed",
+        closed_by=closer.event_id if closer else None,
+    )
