@@ -17,7 +17,7 @@ from streams.detect.lexicon import available_lexicons, load_lexicon
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SAMPLE = 3000  # characters read to decide
-_MIN_HITS = 2  # stopwords a Latin-script text must show to be called
+_MIN_HITS = 1  # stopwords a Latin-script text must show to be called
 
 
 @cache

@@ -156,8 +156,11 @@ def load_lexicon(lang: str) -> Lexicon:
     path = LEXICON_DIR / f"{lang}.yaml"
     if not path.exists():
         raise LexiconError(f"{path.name}: no lexicon for language {lang!r}")
-    with path.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        raise LexiconError(f"{path.name} is not valid YAML: {error}") from error
     try:
         lexicon = Lexicon.model_validate(raw)
     except ValidationError as error:

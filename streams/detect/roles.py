@@ -127,7 +127,11 @@ def _chains(sentence: Sentence, indexes: list[int], words: Words) -> list[list[i
         first = sentence.first_token_of[index]
         if chains:
             previous_last = sentence.last_token_of[chains[-1][-1]]
-            between = sentence.words[previous_last + 1 : first]
+            between = [
+                word
+                for word in sentence.words[previous_last + 1 : first]
+                if word not in words.determiners
+            ]
             joined = (mention.conjoined and not between) or (
                 len(between) == 1 and (between[0] in words.conjunctions or between[0] in ",،")
             )
