@@ -57,7 +57,12 @@ REPORTING = (
     """
     CREATE FUNCTION dyad_signals_as_of(day date) RETURNS SETOF dyad_signal_history
     LANGUAGE sql STABLE AS $$
-      SELECT * FROM dyad_signal_history
+      -- Open on that day by construction, whatever became of the signal since.
+      SELECT dyad, dimension, type, actor, target, opened_on, opened_precision, opened_basis,
+             expires_on, closed_on, closure, 'open'::text, articles, events, confidence,
+             latest_evidence, latest_article_id, latest_event_id, closed_by, event_ids,
+             recorded_at, signal_id
+        FROM dyad_signal_history
        WHERE opened_on <= day AND expires_on > day AND (closed_on IS NULL OR closed_on > day)
     $$
     """,

@@ -1,0 +1,275 @@
+"""Dyad state on real PostgreSQL: scripted event sequences through the repository, the views
+and the as-of function, replays, interrupted runs, rebuild and the read-only role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
+
+from models.events import Article, DetectedEvent, Evidence
+from streams.detect.repository import save_batch
+from streams.state.repository import apply_events, mark_published, pending_changes, rebuild
+
+pytestmark = pytest.mark.integration
+
+D = dt.date
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = create_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+def event(
+    type_: str,
+    actor: str,
+    target: str,
+    *,
+    status: str = "occurred",
+    date: str | None = None,
+    published: dt.date | None = None,
+    article: str | None = None,
+    evidence: str | None = None,
+    lang: str = "en",
+) -> DetectedEvent:
+    sentence = evidence or f"{actor} {type_} {target} ({status}, {date or published})."
+    return DetectedEvent(
+        id=uuid.uuid4().hex,
+        article_id=article or f"art-{uuid.uuid4().hex[:8]}",
+        type=type_,  # type: ignore[arg-type]
+        actor=actor,
+        target=target,
+        status=status,  # type: ignore[arg-type]
+        date=date,
+        confidence=0.8,
+        lang=lang,
+        evidence=Evidence(text=sentence, start=0, end=len(sentence)),
+        detector_version="test",
+        published_at=published,
+    )
+
+
+def ingest(engine: Engine, *events: DetectedEvent, source: str = "wire") -> list[Any]:
+    """Store the events as the detect stage does, one article per transaction, then apply."""
+    diffs: list[Any] = []
+    for ev in events:
+        article = Article(
+            id=ev.article_id, text=ev.evidence.text, published_at=ev.published_at, source=source
+        )
+        with engine.begin() as conn:
+            save_batch(conn, [article], {article.id: [ev]}, "test")
+        with engine.begin() as conn:
+            diffs += apply_events(conn, [ev])
+    return diffs
+
+
+def rows(engine: Engine, sql: str, **params: object) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def as_of(engine: Engine, day: dt.date, dyad: str) -> set[tuple[str, str, str]]:
+    sql = "SELECT dimension, direction, state FROM dyad_status_as_of(:d) WHERE dyad = :p"
+    return set(rows(engine, sql, d=day, p=dyad))  # type: ignore[arg-type]
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        t: rows(engine, f"SELECT * FROM {t} ORDER BY id")
+        for t in ("dyad_periods", "dyad_signal_records")
+    }
+
+
+def change_ids(engine: Engine) -> list[str]:
+    return [r[0] for r in rows(engine, "SELECT id FROM dyad_changes ORDER BY id")]
+
+
+def test_severed_in_2019_restored_in_2023(engine: Engine) -> None:
+    ingest(
+        engine,
+        event("relations.severed", "VE", "US", date="2019", published=D(2022, 3, 6)),
+        event("relations.restored", "US", "VE", date="2023-03-10", published=D(2023, 3, 11)),
+    )
+    assert as_of(engine, D(2018, 6, 1), "US-VE") == set()
+    assert as_of(engine, D(2019, 1, 1), "US-VE") == {("diplomatic", "", "severed")}
+    assert as_of(engine, D(2020, 6, 1), "US-VE") == {("diplomatic", "", "severed")}
+    assert as_of(engine, D(2023, 3, 10), "US-VE") == {("diplomatic", "", "restored")}
+    history = rows(
+        engine,
+        "SELECT state, valid_from, valid_to, since_precision, since_basis FROM dyad_history "
+        "WHERE dyad = 'US-VE' ORDER BY valid_from",
+    )
+    assert history == [
+        ("severed", D(2019, 1, 1), D(2023, 3, 10), "year", "stated"),
+        ("restored", D(2023, 3, 10), None, "day", "stated"),
+    ]
+    assert rows(engine, "SELECT state FROM dyad_status WHERE dyad = 'US-VE'") == [("restored",)]
+
+
+def test_imposed_then_easing_considered_then_lifted(engine: Engine) -> None:
+    ingest(
+        engine,
+        event("sanction.imposed", "US", "VE", date="2019-01-28"),
+        event("sanction.lifted", "US", "VE", status="considered", published=D(2023, 6, 1)),
+    )
+    assert as_of(engine, D(2023, 7, 1), "US-VE") == {("sanctions", "US>VE", "active")}
+    signals = rows(engine, "SELECT type, outcome FROM dyad_signals_as_of('2023-07-01')")
+    assert signals == [("sanction.lifted", "open")]
+    ingest(engine, event("sanction.lifted", "US", "VE", published=D(2023, 10, 18)))
+    assert as_of(engine, D(2019, 1, 27), "US-VE") == set()
+    assert as_of(engine, D(2020, 1, 1), "US-VE") == {("sanctions", "US>VE", "active")}
+    assert as_of(engine, D(2024, 1, 1), "US-VE") == {("sanctions", "US>VE", "lifted")}
+    assert rows(engine, "SELECT count(*) FROM dyad_signals_as_of('2023-07-01')") == [(1,)]
+    assert rows(engine, "SELECT outcome FROM dyad_signal_history") == [("confirmed",)]
+    assert rows(engine, "SELECT count(*) FROM dyad_signals_as_of('2024-01-01')") == [(0,)]
+    kinds = rows(engine, "SELECT kind, payload->>'state' FROM dyad_changes ORDER BY valid_from")
+    assert kinds == [
+        ("state", "active"),
+        ("signal.opened", "sanction.lifted"),
+        ("state", "lifted"),
+        ("signal.closed", "sanction.lifted"),
+    ]
+
+
+def test_easing_moves_sanctions_to_eased(engine: Engine) -> None:
+    ingest(
+        engine,
+        event("sanction.imposed", "US", "VE", date="2019-01-28"),
+        event(
+            "sanction.lifted", "US", "VE", date="2023-10-18", evidence="The US eased oil sanctions."
+        ),
+    )
+    assert as_of(engine, D(2024, 1, 1), "US-VE") == {("sanctions", "US>VE", "eased")}
+
+
+def test_a_late_old_event_lands_in_its_place(engine: Engine) -> None:
+    ingest(engine, event("relations.restored", "US", "VE", date="2023-03-10"))
+    first = change_ids(engine)
+    ingest(engine, event("relations.severed", "VE", "US", date="2019"))
+    assert rows(engine, "SELECT state FROM dyad_status") == [("restored",)]
+    assert as_of(engine, D(2021, 1, 1), "US-VE") == {("diplomatic", "", "severed")}
+    assert set(first) < set(change_ids(engine)) and len(change_ids(engine)) == 2
+
+
+def test_the_same_events_twice_change_nothing(engine: Engine) -> None:
+    events = [
+        event("relations.severed", "VE", "US", date="2019"),
+        event("sanction.imposed", "US", "RU", published=D(2022, 3, 6)),
+        event("oil.reduced", "US", "RU", status="considered", published=D(2022, 3, 6)),
+    ]
+    ingest(engine, *events)
+    before, changes = snapshot(engine), change_ids(engine)
+    with engine.begin() as conn:
+        diffs = apply_events(conn, events)
+    assert not any(d.touched or d.changes for d in diffs)
+    assert snapshot(engine) == before and change_ids(engine) == changes
+
+
+def test_an_interrupted_apply_leaves_no_trace(engine: Engine) -> None:
+    restored = event("relations.restored", "US", "VE", date="2023-03-10")
+    severed = event("relations.severed", "VE", "US", date="2019")
+    ingest(engine, restored)
+    article = Article(id=severed.article_id, text="x", source="wire")
+    with engine.begin() as conn:
+        save_batch(conn, [article], {article.id: [severed]}, "test")
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        apply_events(conn, [severed])
+        raise RuntimeError("killed between the write and the commit")
+    assert len(change_ids(engine)) == 1
+    with engine.begin() as conn:
+        apply_events(conn, [severed])
+    assert len(change_ids(engine)) == 2
+    assert as_of(engine, D(2020, 1, 1), "US-VE") == {("diplomatic", "", "severed")}
+
+
+def test_rebuild_reproduces_the_tables(engine: Engine) -> None:
+    ingest(
+        engine,
+        event("relations.severed", "VE", "US", date="2019"),
+        event("relations.restored", "US", "VE", date="2023-03-10"),
+        event("sanction.imposed", "US", "VE", date="2019-01-28"),
+        event("oil.resumed", "VE", "US", status="considered", published=D(2022, 3, 6)),
+    )
+    before = snapshot(engine)
+    with engine.begin() as conn:
+        assert not rebuild(conn).diffs
+        conn.execute(text("DELETE FROM dyad_periods WHERE dimension = 'diplomatic'"))
+        conn.execute(text("DELETE FROM dyad_signal_records"))
+        conn.execute(text("UPDATE dyad_periods SET confidence = 0.1"))
+    with engine.begin() as conn:
+        report = rebuild(conn)
+    assert (report.count("added"), report.count("removed"), report.count("changed")) == (3, 0, 1)
+    assert report.changes == 0 and "diplomatic:US-VE  + severed from 2019-01-01" in str(report)
+    assert snapshot(engine) == before
+
+
+def test_rebuild_drops_state_whose_events_are_gone(engine: Engine) -> None:
+    [diff] = ingest(engine, event("oil.halted", "US", "RU", date="2022-03-08"))
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM events"))
+        report = rebuild(conn)
+    assert report.count("removed") == 1 and rows(engine, "SELECT count(*) FROM dyad_periods") == [
+        (0,)
+    ]
+    assert diff.changes  # the change itself stays in the log: it was announced
+
+
+def test_periods_of_a_track_cannot_overlap(engine: Engine) -> None:
+    ingest(engine, event("relations.severed", "VE", "US", date="2019"))
+    with pytest.raises(DBAPIError, match="ex_dyad_periods_no_overlap"), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO dyad_periods SELECT md5('x'), dyad, dimension, direction, 'restored',"
+                " actor, target, daterange('2020-01-01', NULL), precision, basis, event_ids,"
+                " first_event_id, latest_event_id, articles, outlets, confidence, recorded_at"
+                " FROM dyad_periods"
+            )
+        )
+
+
+def test_outbox_hands_out_each_change_once(engine: Engine) -> None:
+    ingest(
+        engine,
+        event("sanction.imposed", "US", "RU", published=D(2022, 3, 6)),
+        event("oil.reduced", "US", "RU", status="considered", published=D(2022, 3, 6)),
+    )
+    with engine.begin() as conn:
+        pending = pending_changes(conn)
+        mark_published(conn, [p[0] for p in pending])
+    assert {(p[1], p[2]["kind"]) for p in pending} == {
+        ("RU-US", "state"),
+        ("RU-US", "signal.opened"),
+    }
+    with engine.begin() as conn:
+        assert pending_changes(conn) == []
+
+
+def test_reader_role_reads_the_views_and_nothing_else(engine: Engine, database_url: str) -> None:
+    ingest(engine, event("relations.severed", "VE", "US", date="2019"))
+    login = f"reader_{uuid.uuid4().hex[:8]}"
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {login} LOGIN PASSWORD 'pw' IN ROLE dyadwatch_reader"))
+    reader = create_engine(make_url(database_url).set(username=login, password="pw"))
+    try:
+        with reader.connect() as conn:
+            assert conn.execute(text("SELECT state FROM dyad_status")).all() == [("severed",)]
+            assert conn.execute(text("SELECT count(*) FROM dyad_history")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM dyad_signals")).scalar() == 0
+            got = conn.execute(text("SELECT state FROM dyad_status_as_of('2020-01-01')")).all()
+            assert got == [("severed",)]
+        for table in ("events", "articles", "dyad_periods", "dyad_changes"):
+            with reader.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
+                conn.execute(text(f"SELECT 1 FROM {table}"))
+    finally:
+        reader.dispose()
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {login}"))
+            conn.execute(text(f"DROP ROLE {login}"))
