@@ -21,6 +21,9 @@ from streams.detect.rules import CompiledTrigger, LanguageRules, language_rules
 from streams.detect.sentences import Sentences, split_sentences
 from streams.detect.status import read_status
 
+# A trigger's text reaches this far around its anchor (a verb five words before "عقوبات").
+_WINDOW_BEFORE = 140
+_WINDOW_AFTER = 100
 _CONFUSER_MARGIN = 4  # words beyond the clause where a confuser still spoils a trigger
 
 
@@ -52,8 +55,6 @@ def detect(article: Article) -> list[Event]:
         fold_arabic(article.text) if rules.lexicon.script == "arabic" else fold_latin(article.text)
     )
     text = folded.folded
-    if rules.any_trigger.search(text) is None:
-        return []
     hits = _hits(rules, text)
     if not hits:
         return []
@@ -64,12 +65,40 @@ def detect(article: Article) -> list[Event]:
     return _events(article, lang, folded, reader.sentences, candidates)
 
 
+@dataclass
+class _Window:
+    start: int
+    end: int
+    anchors: set[str]
+
+
+def _windows(rules: LanguageRules, text: str) -> list[_Window]:
+    """Stretches of text around anchors, merged, wide enough for a trigger's gaps."""
+    windows: list[_Window] = []
+    latin = rules.fold_case
+    for match in rules.anchors.finditer(text):
+        start = max(match.start() - _WINDOW_BEFORE, 0)
+        end = min(match.end() + _WINDOW_AFTER, len(text))
+        anchor = match.group().casefold() if latin else match.group()
+        if windows and start <= windows[-1].end:
+            windows[-1].end = end
+            windows[-1].anchors.add(anchor)
+        else:
+            windows.append(_Window(start, end, {anchor}))
+    return windows
+
+
 def _hits(rules: LanguageRules, text: str) -> list[_Hit]:
     """Trigger matches; where two overlap, the longer one (the more specific reading) wins."""
+    windows = _windows(rules, text)
+    if not windows:
+        return []
     found = [
         _Hit(match.start(), match.end(), trigger)
         for trigger in rules.triggers
-        for match in trigger.regex.finditer(text)
+        for window in windows
+        if not trigger.anchors or not trigger.anchors.isdisjoint(window.anchors)
+        for match in trigger.regex.finditer(text, window.start, window.end)
     ]
     found.sort(key=lambda hit: (-(hit.end - hit.start), hit.start))
     kept: list[_Hit] = []

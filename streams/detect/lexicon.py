@@ -102,6 +102,9 @@ class Lexicon(_Strict):
     adjective_side: Literal["before", "after"]
     # Words that may sit between a trigger noun and its glued adjective ("new", "الاقتصادية").
     adjective_gap: list[str] = []
+    # Literal stems, one of which every trigger contains ("عقوب", "sanction"): a cheap
+    # first pass that lets most articles go without running any trigger pattern.
+    anchors: list[str] = Field(min_length=1)
     macros: dict[str, str] = {}
     frames: dict[str, Frame]
     triggers: list[Trigger] = Field(min_length=1)

@@ -23,6 +23,8 @@ class CompiledTrigger:
     trigger: Trigger
     frame: Frame
     regex: re.Pattern[str]
+    # Anchors written in the trigger's patterns; empty means "could be near any anchor".
+    anchors: frozenset[str]
 
     @property
     def dimension(self) -> str:
@@ -33,7 +35,7 @@ class CompiledTrigger:
 class LanguageRules:
     lexicon: Lexicon
     triggers: tuple[CompiledTrigger, ...]
-    any_trigger: re.Pattern[str]
+    anchors: re.Pattern[str]
     cues: re.Pattern[str]
     confusers: dict[str, re.Pattern[str]]
     words: Words
@@ -45,6 +47,11 @@ class LanguageRules:
 
 def _fold_pattern(pattern: str, lexicon: Lexicon) -> str:
     return pattern.translate(ARABIC_TABLE) if lexicon.script == "arabic" else pattern
+
+
+def anchor_key(text: str, lexicon: Lexicon) -> str:
+    """How an anchor found in the text is looked up (Latin case folded)."""
+    return text.casefold() if lexicon.script == "latin" else _fold_pattern(text, lexicon)
 
 
 def _wrap(body: str, lexicon: Lexicon) -> str:
@@ -80,19 +87,21 @@ def _fold_frame(frame: Frame, lexicon: Lexicon) -> Frame:
 def language_rules(lang: str) -> LanguageRules:
     lexicon = load_lexicon(lang)
     flags = _flags(lexicon)
+    anchor_words = sorted({anchor_key(a, lexicon) for a in lexicon.anchors}, key=len, reverse=True)
+    anchors = re.compile("|".join(re.escape(a) for a in anchor_words), flags)
     triggers: list[CompiledTrigger] = []
-    bodies: list[str] = []
     for trigger in lexicon.triggers:
         body = _fragment(trigger.patterns, lexicon)
-        bodies.append(body)
+        source = body.replace(r"\s+", " ")
+        source = source.casefold() if lexicon.script == "latin" else source
         triggers.append(
             CompiledTrigger(
                 trigger,
                 _fold_frame(lexicon.frames[trigger.frame], lexicon),
                 re.compile(_wrap(body, lexicon), flags),
+                frozenset(a for a in anchor_words if a in source),
             )
         )
-    any_trigger = re.compile(_wrap("|".join(bodies), lexicon), flags)
     status = lexicon.status
     classes = {
         "occurred": status.occurred,
@@ -119,4 +128,4 @@ def language_rules(lang: str) -> LanguageRules:
         conjunction_clitics=tuple(lexicon.conjunction_clitics),
         adjective_after=lexicon.adjective_side == "after",
     )
-    return LanguageRules(lexicon, tuple(triggers), any_trigger, cues, confusers, words)
+    return LanguageRules(lexicon, tuple(triggers), anchors, cues, confusers, words)
