@@ -38,9 +38,11 @@ def _db_url(args: argparse.Namespace) -> int:
 def _api_url(args: argparse.Namespace) -> int:
     from streams.stack import read_state
 
-    settings = get_settings()
-    state = read_state(settings.home)
-    print(state.api_url if state else f"http://127.0.0.1:{settings.api_port}")
+    state = read_state(get_settings().home)
+    if state is None or not state.api_url:
+        print("dyadwatch: no API process is running in this stack", file=sys.stderr)
+        return 1
+    print(state.api_url)
     return 0
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import faust
 
 from streams.app import create_app
 from streams.db import engine_for
 from streams.detect import agent as detect_agent
+from streams.logs import get_logger
 from streams.settings import Settings
 from streams.stack import resolve_bootstrap, resolve_broker, resolve_database_url
 from streams.topics import Topics, ensure_topics
+
+log = get_logger(__name__)
 
 
 def build_app(settings: Settings, *, web_port: int = 0) -> faust.App:
@@ -23,6 +28,15 @@ def build_app(settings: Settings, *, web_port: int = 0) -> faust.App:
         web_port=web_port,
     )
     detect_agent.register(app, settings, topics, engine_for(resolve_database_url(settings)))
+
+    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
+    async def _assigned(sender: faust.App, assigned: set[Any], **_: Any) -> None:
+        # Operators (and tests) read from this line which worker owns which partitions.
+        owned = sorted(
+            f"{tp.topic}:{tp.partition}" for tp in assigned if tp.topic == topics.articles
+        )
+        log.info("assigned", partitions=owned)
+
     return app
 
 

@@ -204,3 +204,32 @@ def test_every_bad_message_reaches_the_dead_letter_topic_and_good_ones_go_on(
         60,
         "every good article",
     )
+
+
+def test_two_workers_share_the_partitions_and_each_article_is_stored_once(
+    settings: Settings, start_worker: Callable[[], Worker], tmp_path: Path
+) -> None:
+    url = settings.database_url_value()
+    assert url
+    corpus = tmp_path / "many.jsonl"
+    texts = [EN_SANCTION, EN_RECALL, "Oil prices rose two percent on Monday."]
+    corpus.write_text(
+        "".join(json.dumps({"id": f"m{i}", "text": texts[i % 3]}) + "\n" for i in range(300))
+    )
+    workers = [start_worker(), start_worker()]
+    # Once the second worker holds partitions, the group has settled: both take part.
+    wait_for(
+        lambda: "event='assigned' partitions=['" in workers[1].log.read_text(errors="replace"),
+        90,
+        "the second worker's partitions",
+    )
+    publisher = _publisher(settings)
+    ingest([str(corpus)], publisher, max_bytes=settings.max_article_bytes, progress=False)
+    publisher.close()
+    wait_for(lambda: _scalar(url, "SELECT count(*) FROM articles") == 300, 180, "300 articles")
+    # Both workers took part: each logged at least one batch of its own.
+    for worker in workers:
+        wait_for(lambda w=worker: "batch" in w.log.read_text(errors="replace"), 30, "a batch")
+    assert _scalar(url, "SELECT count(*) FROM events WHERE article_id LIKE 'm%'") == _scalar(
+        url, "SELECT sum(event_count) FROM articles"
+    )
