@@ -4,17 +4,26 @@ and the as-of function, replays, interrupted runs, rebuild and the read-only rol
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from kafka import KafkaConsumer, KafkaProducer
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from models.events import Article, DetectedEvent, Evidence
 from streams.detect.repository import save_batch
+from streams.settings import Settings
 from streams.state.repository import apply_events, mark_published, pending_changes, rebuild
+from streams.topics import Topics
+from tests.integration.conftest import settings_env, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -273,3 +282,114 @@ def test_reader_role_reads_the_views_and_nothing_else(engine: Engine, database_u
         with engine.begin() as conn:
             conn.execute(text(f"DROP OWNED BY {login}"))
             conn.execute(text(f"DROP ROLE {login}"))
+
+
+# --- the Faust agent, end to end ----------------------------------------------------------
+
+
+class StateWorker:
+    def __init__(self, settings: Settings, changes: str, log: Path) -> None:
+        self._out = log.open("ab")
+        self.log = log
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.integration.state_worker", changes],
+            env=settings_env(settings),
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc.poll() is None:
+            (self.proc.kill if kill else self.proc.terminate)()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._out.close()
+
+    def tail(self) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
+
+
+def _consume_ids(settings: Settings, topic: str, timeout: float) -> list[tuple[str, str]]:
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=f"check-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=int(timeout * 1000),
+    )
+    try:
+        return [(r.key.decode(), json.loads(r.value)["id"]) for r in consumer]
+    finally:
+        consumer.close()
+
+
+def test_agent_survives_a_kill_and_a_replay(
+    settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    from kafka.admin import KafkaAdminClient, NewTopic
+
+    topics = Topics.from_settings(settings)
+    changes = f"{settings.topic_prefix}dyad.changes"
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin.create_topics([NewTopic(topics.events, 4, 1), NewTopic(changes, 2, 1)])
+    admin.close()
+    script = [
+        event("relations.restored", "US", "VE", date="2023-03-10"),
+        event("sanction.imposed", "US", "RU", published=D(2022, 3, 6)),
+        event("oil.reduced", "US", "RU", status="considered", published=D(2022, 3, 6)),
+        event("relations.severed", "VE", "US", date="2019"),
+        event("sanction.imposed", "US", "VE", date="2019-01-28"),
+        event("sanction.lifted", "US", "VE", date="2023-10-18"),
+    ]
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+
+    def send(evs: list[DetectedEvent]) -> None:
+        for ev in evs:  # as the detect stage does: the events table first, then the topic
+            article = Article(id=ev.article_id, text=ev.evidence.text, published_at=ev.published_at)
+            with engine.begin() as conn:
+                save_batch(conn, [article], {article.id: [ev]}, "test")
+            producer.send(
+                topics.events, key=ev.pair_key.encode(), value=ev.model_dump_json().encode()
+            )
+        producer.flush()
+
+    def published() -> int:
+        return rows(engine, "SELECT count(*) FROM dyad_changes WHERE published_at IS NOT NULL")[0][
+            0
+        ]
+
+    first = StateWorker(settings, changes, tmp_path / "w1.log")
+    try:
+        send(script[:3])
+        wait_for(lambda: published() == 3, 120, "the first changes")
+    finally:
+        first.stop(kill=True)
+    send(script[3:])
+    second = StateWorker(settings, changes, tmp_path / "w2.log")
+    try:
+        wait_for(lambda: published() == 6, 120, "every change")
+    finally:
+        second.stop()
+    with engine.begin() as conn:
+        assert not rebuild(conn).diffs, "the agent's tables differ from a rebuild"
+    assert as_of(engine, D(2020, 1, 1), "US-VE") == {
+        ("diplomatic", "", "severed"),
+        ("sanctions", "US>VE", "active"),
+    }
+    seen = _consume_ids(settings, changes, 10)
+    assert sorted(i for _, i in seen) == change_ids(engine), "each change exactly once"
+    assert {k for k, _ in seen} == {"US-VE", "RU-US"}
+    # A new consumer group replays events.detected from the start: nothing new to announce.
+    replay = Settings(**{**settings.model_dump(), "app_id": f"{settings.app_id}-replay"})
+    third = StateWorker(replay, changes, tmp_path / "w3.log")
+    try:
+        wait_for(lambda: "state batch" in third.log.read_text(), 120, "the replay")
+        time.sleep(3)
+    finally:
+        third.stop()
+    assert len(_consume_ids(settings, changes, 5)) == len(seen)
+    producer.close()

@@ -1,0 +1,105 @@
+"""The state agent: events.detected → per-track recompute in PostgreSQL → dyad.changes.
+
+Each track is recomputed in its own transaction, which also records the track's changes in
+the outbox; the outbox is published after the commit and marked once Kafka has the records.
+A crash before the mark republishes (consumers dedupe on the change id); a crash before the
+commit replays the batch, and the recompute makes the replay harmless."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faust
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from models.events import DetectedEvent
+from models.state import DyadChange
+from streams.logs import get_logger
+from streams.settings import Settings
+from streams.state.repository import (
+    DEFAULT_EXPIRY_DAYS,
+    apply_track,
+    mark_published,
+    pending_changes,
+    tracks_of,
+)
+from streams.topics import Topics
+
+log = get_logger(__name__)
+
+BATCH = 200
+WITHIN = 0.25
+# Changes left unpublished by a crash or recorded by `dyadwatch rebuild` go out this often.
+FLUSH_EVERY = 5.0
+
+
+def register(app: faust.App, settings: Settings, changes_topic: str, engine: Engine) -> None:
+    detected = app.topic(
+        Topics.from_settings(settings).events,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.events_partitions,
+    )
+    changes = app.topic(
+        changes_topic,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=int(getattr(settings, "changes_partitions", settings.events_partitions)),
+    )
+    expiry_days = int(getattr(settings, "signal_expiry_days", DEFAULT_EXPIRY_DAYS))
+
+    @app.agent(detected, name="state")
+    async def apply_detected(stream: Any) -> None:
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            events = [ev for ev in (_parse(e) for e in batch) if ev is not None]
+            touched = 0
+            for track in tracks_of(events):
+                with engine.begin() as conn:
+                    diff = apply_track(conn, track, expiry_days=expiry_days)
+                touched += diff.touched
+            published = await publish_pending(engine, changes)
+            log.info("state batch", events=len(events), tracks_changed=touched, published=published)
+
+    @app.timer(interval=FLUSH_EVERY)  # type: ignore[untyped-decorator]
+    async def flush_outbox() -> None:
+        published = await publish_pending(engine, changes)
+        if published:
+            log.info("outbox flushed", published=published)
+
+
+def _parse(event: Any) -> DetectedEvent | None:
+    try:
+        return DetectedEvent.model_validate_json(event.value or b"")
+    except ValidationError as exc:
+        # Written by our own detect stage, so a bad record is a bug to see, not to stop on.
+        log.warning(
+            "unreadable detected event",
+            error=str(exc).splitlines()[0],
+            topic=event.message.topic,
+            partition=event.message.partition,
+            offset=event.message.offset,
+        )
+        return None
+
+
+async def publish_pending(engine: Engine, topic: Any, limit: int = 500) -> int:
+    """Send unpublished changes keyed by pair; mark them only after Kafka acknowledged them."""
+    total = 0
+    while True:
+        with engine.begin() as conn:
+            pending = pending_changes(conn, limit)
+            if not pending:
+                return total
+            sent = []
+            for _id, dyad, payload in pending:
+                value = DyadChange.model_validate(payload).model_dump_json()
+                sent.append(await topic.send(key=dyad.encode(), value=value.encode("utf-8")))
+            for future in sent:
+                await future
+            mark_published(conn, [p[0] for p in pending])
+        total += len(pending)
