@@ -24,7 +24,7 @@ from streams.detect.status import read_status
 # A trigger's text reaches this far around its anchor (a verb five words before "عقوبات").
 _WINDOW_BEFORE = 140
 _WINDOW_AFTER = 100
-_CONFUSER_MARGIN = 4  # words beyond the clause where a confuser still spoils a trigger
+_CONFUSER_MARGIN = 0  # words beyond the clause where a confuser still spoils a trigger
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class _Reader:
     def read(self, hit: _Hit) -> list[_Candidate]:
         index = self.sentences.index_at(hit.start)
         sentence = self.view(index)
-        if len([m for m in sentence.mentions if m.code or m.kind == "pair"]) == 0:
+        if not any(m.code or m.kind in ("pair", "self") for m in sentence.mentions):
             return []
         words = self.rules.words
         trigger = hit.trigger
@@ -151,11 +151,11 @@ class _Reader:
             return []
         arguments = assign_roles(sentence, (hit.start, hit.end), trigger.frame, words)
         findings = parties_of(
-            trigger.trigger.type, arguments, lambda mention: self._pair(index, mention)
+            trigger.trigger.type, arguments, lambda mention: self._refer(index, mention)
         )
         if not findings:
             return []
-        reading = read_status(self.rules, sentence, left, (hit.start, hit.end))
+        reading = read_status(self.rules, sentence, (hit.start, hit.end))
         date = find_date(
             self.text,
             self.sentences.starts[index],
@@ -185,6 +185,17 @@ class _Reader:
         low = sentence.starts[max(left - _CONFUSER_MARGIN, 0)]
         high = sentence.ends[min(right + _CONFUSER_MARGIN, len(sentence.ends) - 1)]
         return regex.search(self.text, low, high) is not None
+
+    def _refer(self, index: int, mention: Mention) -> tuple[str, ...]:
+        if mention.kind == "self":
+            # "بلاده", "his country": the state the sentence opens with, its speaker's.
+            for other in self.view(index).mentions:
+                if other.start >= mention.start:
+                    break
+                if other.code:
+                    return (other.code,)
+            return ()
+        return self._pair(index, mention) or ()
 
     def _pair(self, index: int, pair: Mention) -> tuple[str, str] | None:
         """The two states "the two countries" stands for: the last two named before it."""

@@ -64,13 +64,16 @@ class StatusCues(_Strict):
     # "occurred" cues override a look-alike ("لا تزال" is "still", not a negation).
     occurred: list[str] = []
     considered: list[str]
+    # Verbs of denial reach across a complement clause ("نفت ... أن تكون بكين فرضت");
+    # negation particles only negate the verb next to them ("لن", "not").
     denied: list[str]
+    negations: list[str] = []
     # "more", "further": hedged new measures presuppose ones already in force.
     more: list[str] = []
     # How many words before the trigger a cue may stand, within its clause.
     window: int = Field(default=12, ge=1, le=30)
-    # Negations reach less far than hedges: "لم" three clauses back negates something else.
-    denied_window: int = Field(default=5, ge=1, le=30)
+    # Particles reach less far than hedges: "لم" three clauses back negates something else.
+    negation_window: int = Field(default=5, ge=1, le=30)
 
 
 class DateWords(_Strict):
@@ -94,6 +97,8 @@ class Lexicon(_Strict):
     name_suffixes: list[str] = []
     stopwords: list[str] = Field(min_length=10)
     conjunctions: list[str]
+    # "His country" (بلاده): the state of whoever the sentence is about, its first state.
+    self_words: list[str] = []
     # Prepositions that keep a state out of any role unless a frame names them as markers.
     prepositions: list[str] = []
     determiners: list[str] = []
@@ -142,7 +147,8 @@ def expand_macros(pattern: str, macros: dict[str, str]) -> str:
         name = match.group(1)
         gap = _GAP.fullmatch(name)
         if gap:
-            return rf"(?:\s+[^\s.،,;:!?؟]+){{0,{gap.group(1)}}}"
+            # Commas may stand inside: Arabic news sets the day off as "، الاثنين،".
+            return rf"(?:\s+[^\s.;:!?؟]+){{0,{gap.group(1)}}}"
         if name not in macros:
             raise KeyError(f"unknown macro <{name}>")
         return "(?:" + expand_macros(macros[name], macros) + ")"

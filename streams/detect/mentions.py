@@ -25,8 +25,8 @@ class Mention:
 
     start: int
     end: int
-    code: str | None  # None: a group word naming no single state, or a pair word
-    kind: str  # gazetteer kind, or "pair"
+    code: str | None  # None: a group word naming no single state, or a reference word
+    kind: str  # gazetteer kind, "pair" ("the two countries") or "self" ("his country")
     clitic: str = ""  # glued preposition ("ب", "ل"), empty when none
     conjoined: bool = False  # glued conjunction ("و"): continues the mention before it
 
@@ -43,6 +43,7 @@ class MentionMatcher:
     gazetteer: Gazetteer
     pattern: re.Pattern[str]
     pairs: re.Pattern[str] | None
+    selves: re.Pattern[str] | None
     forms: dict[str, list[_Form]]
 
     def find(self, text: str, start: int, end: int, on: dt.date | None) -> list[Mention]:
@@ -146,8 +147,14 @@ def mention_matcher(lang: str) -> MentionMatcher:
         + (rf"(?P<suf>{suffix})?" if suffix else "(?P<suf>)")
         + r"(?![\w])"
     )
-    pairs = None
-    if lexicon.pair_words:
-        words = [fold_word(word) if arabic else word for word in lexicon.pair_words]
-        pairs = re.compile(rf"(?<!\w)(?P<pre>{clitics})(?:{_alternation(words, False)})(?!\w)")
-    return MentionMatcher(lexicon, gazetteer, pattern, pairs, forms)
+    pairs = _reference(lexicon.pair_words, clitics, arabic)
+    selves = _reference(lexicon.self_words, clitics, arabic)
+    return MentionMatcher(lexicon, gazetteer, pattern, pairs, selves, forms)
+
+
+def _reference(words: list[str], clitics: str, arabic: bool) -> re.Pattern[str] | None:
+    """Words that stand for states named elsewhere ("the two countries", "بلاده")."""
+    if not words:
+        return None
+    forms = [fold_word(word) if arabic else word for word in words]
+    return re.compile(rf"(?<!\w)(?P<pre>{clitics})(?:{_alternation(forms, False)})(?!\w)")

@@ -23,6 +23,7 @@ _KIND_CERTAINTY = {
     "firm": 0.85,
     "leader": 0.9,
     "pair": 0.85,
+    "self": 0.8,
 }
 _SOURCE_CERTAINTY = {
     "marker": 1.0,
@@ -59,19 +60,20 @@ def _certainty(argument: Argument) -> float:
 def parties_of(
     event_type: str,
     arguments: list[Argument],
-    resolve_pair: Callable[[Mention], tuple[str, str] | None],
+    resolve: Callable[[Mention], tuple[str, ...]],
 ) -> list[Finding]:
     actors: list[_Party] = []
     targets: list[_Party] = []
     together: list[_Party] = []  # parties named as a pair, order of mention
     for argument in arguments:
         certainty = _certainty(argument)
-        if argument.mention.kind == "pair":
-            resolved = resolve_pair(argument.mention)
-            if resolved is not None and argument.role != "none":
-                together += [_Party(code, certainty) for code in resolved]
-            continue
         code = argument.mention.code
+        if argument.mention.kind == "pair":
+            if argument.role != "none":
+                together += [_Party(c, certainty) for c in resolve(argument.mention)]
+            continue
+        if argument.mention.kind == "self":
+            code = next(iter(resolve(argument.mention)), None)
         if code is None:
             # A group word in a role ("Western sanctions") names no state: no finding,
             # and no other state takes its place.

@@ -21,6 +21,8 @@ _TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
 _CLAUSE_PUNCTUATION = frozenset(',،;؛:()"«»“”')
 _MAX_REACH = 5  # words a marker may stand before the state it introduces
 _MAX_CLAUSE = 16  # words on each side of a trigger a clause may span
+_MAX_ASIDE = 4  # words an aside between commas may hold
+_COMMAS = frozenset(",،")
 
 
 @dataclass(frozen=True)
@@ -101,22 +103,63 @@ def _strip_conjunction(word: str, words: Words) -> str:
     return word
 
 
+def _insertion(sentence: Sentence, comma: int, step: int) -> int | None:
+    """The far comma of a short aside ("، الاثنين،", ", on Monday,") that starts at `comma`."""
+    if sentence.words[comma] not in _COMMAS:
+        return None
+    index = comma + step
+    for _ in range(_MAX_ASIDE):
+        if not 0 <= index < len(sentence.words):
+            return None
+        if sentence.words[index] in _COMMAS:
+            return index
+        if sentence.words[index] in _CLAUSE_PUNCTUATION or index in sentence.first_token_of:
+            return None
+        index += step
+    return None
+
+
 def clause_bounds(sentence: Sentence, first: int, last: int, words: Words) -> tuple[int, int]:
-    """Token range of the clause around trigger tokens [first, last]."""
+    """Token range of the clause around trigger tokens [first, last]; asides do not end it."""
     left = first
-    while (
-        left > 0 and first - left < _MAX_CLAUSE and not _is_break(sentence, left - 1, words, False)
-    ):
+    while left > 0 and first - left < _MAX_CLAUSE:
+        if _is_break(sentence, left - 1, words, False):
+            aside = _insertion(sentence, left - 1, -1)
+            if aside is None:
+                break
+            left = aside
+            continue
         left -= 1
     right = last
     limit = len(sentence.words) - 1
-    while (
-        right < limit
-        and right - last < _MAX_CLAUSE
-        and not _is_break(sentence, right + 1, words, True)
-    ):
+    while right < limit and right - last < _MAX_CLAUSE:
+        if _is_break(sentence, right + 1, words, True):
+            aside = _insertion(sentence, right + 1, 1)
+            if aside is None:
+                break
+            right = aside
+            continue
         right += 1
     return left, right
+
+
+def reach_left(sentence: Sentence, first: int, limit: int) -> int:
+    """Leftmost token within `limit` words before `first` not past a punctuation break.
+
+    Hedges and denials govern whole complement clauses ("نفت ... أن تكون بكين فرضت"),
+    so only punctuation, not a clause word, stops their reach.
+    """
+    left = first
+    while left > 0 and first - left < limit:
+        word = sentence.words[left - 1]
+        if word in _CLAUSE_PUNCTUATION:
+            aside = _insertion(sentence, left - 1, -1)
+            if aside is None:
+                break
+            left = aside
+            continue
+        left -= 1
+    return left
 
 
 def _chains(sentence: Sentence, indexes: list[int], words: Words) -> list[list[int]]:
@@ -188,11 +231,39 @@ def assign_roles(
         tail_last = sentence.last_token_of[chain[-1]]
         distance = first - tail_last - 1 if tail_last < first else max(head_first - last - 1, 0)
         arguments += [Argument(sentence.mentions[i], role, source, distance) for i in chain]
+    if frame.subject != "none" and not any(
+        a.source == "subject" or a.role == "actor" for a in arguments
+    ):
+        arguments += _subject_beyond(sentence, (first, last, left), frame, words)
     # A marked or glued actor ("US sanctions", "by the EU") outranks a bare subject, which
     # is then more likely the one reacting ("Iran condemned US sanctions").
     if any(a.role == "actor" and a.source in ("marker", "adjective", "inner") for a in arguments):
         arguments = [a for a in arguments if not (a.role == "actor" and a.source == "subject")]
     return arguments
+
+
+def _subject_beyond(
+    sentence: Sentence, bounds: tuple[int, int, int], frame: Frame, words: Words
+) -> list[Argument]:
+    """A dropped subject is the one of the clause that governs this one.
+
+    "نفت الخارجية الجزائرية أن تكون قد طردت السفير" and "Russia said it would cut supplies"
+    name their actor before the complementizer; look past clause words, not punctuation.
+    """
+    first, last, left = bounds
+    outer = reach_left(sentence, left, _MAX_CLAUSE)
+    indexes = [
+        i
+        for i in range(len(sentence.mentions))
+        if sentence.first_token_of[i] >= outer and sentence.last_token_of[i] < left
+    ]
+    for chain in reversed(_chains(sentence, indexes, words)):
+        role, source = _chain_role(sentence, chain, frame, words, (first, last, outer))
+        if source != "subject" or role == "none":
+            continue
+        distance = first - sentence.last_token_of[chain[-1]] - 1
+        return [Argument(sentence.mentions[i], role, "subject", distance) for i in chain]
+    return []
 
 
 def _chain_role(

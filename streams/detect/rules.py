@@ -107,6 +107,7 @@ def language_rules(lang: str) -> LanguageRules:
         "occurred": status.occurred,
         "considered": status.considered,
         "denied": status.denied,
+        "negation": status.negations,
         "more": status.more,
     }
     cue_body = "|".join(

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from models.events import Status
-from streams.detect.roles import Sentence
+from streams.detect.roles import Sentence, reach_left
 from streams.detect.rules import LanguageRules
 
 _MORE_REACH = 3  # words between "more"/"مزيد" and the trigger
@@ -26,15 +26,13 @@ class StatusReading:
     cue: str | None
 
 
-def read_status(
-    rules: LanguageRules, sentence: Sentence, clause_left: int, span: tuple[int, int]
-) -> StatusReading:
+def read_status(rules: LanguageRules, sentence: Sentence, span: tuple[int, int]) -> StatusReading:
     span_start, span_end = span
     first = max(bisect_right(sentence.starts, span_start) - 1, 0)
     cues = rules.lexicon.status
-    low_token = max(clause_left, first - cues.window)
     if not sentence.starts:
         return StatusReading("occurred", False, None)
+    low_token = reach_left(sentence, first, cues.window)
     low = sentence.starts[low_token]
     chosen: tuple[str, str] | None = None
     more = False
@@ -46,8 +44,10 @@ def read_status(
         if kind == "more":
             more = more or words_before <= _MORE_REACH
             continue
-        if kind == "denied" and words_before > cues.denied_window:
-            continue
+        if kind == "negation":
+            if words_before > cues.negation_window:
+                continue
+            kind = "denied"
         chosen = (kind, match.group())
     if chosen is None:
         return StatusReading("occurred", False, None)
