@@ -45,6 +45,19 @@ class Settings(BaseSettings):
     worker_port: int = Field(default=16066, ge=0, le=65535, description="First worker web port")
     log_format: str = Field(default="console", pattern="^(console|json)$")
     log_level: str = Field(default="INFO")
+    # Alerts: the API, webhook delivery and the alerts topic.
+    alerts_partitions: int = Field(default=6, ge=1, le=1024)
+    api_url: str | None = Field(default=None, description="API base URL for the CLI")
+    api_key: SecretStr | None = Field(default=None, description="Key the CLI sends to the API")
+    public_url: str = Field(default="", description="Base URL of links inside alerts")
+    webhook_allow_private: bool = Field(default=False, description="Allow private addresses")
+    webhook_timeout: float = Field(default=5.0, gt=0, le=60, description="Seconds per attempt")
+    webhook_max_attempts: int = Field(default=20, ge=1, le=100)
+    webhook_backoff_base: float = Field(default=1.0, gt=0, description="First retry delay")
+    webhook_backoff_cap: float = Field(default=3600.0, gt=0, description="Longest retry delay")
+    webhook_concurrency: int = Field(default=4, ge=1, le=64, description="In flight per endpoint")
+    max_request_bytes: int = Field(default=65_536, ge=1024, description="Largest API request body")
+    max_filter_items: int = Field(default=200, ge=1, le=10_000, description="Per filter list")
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None

@@ -13,6 +13,8 @@ class Topics:
     articles: str
     events: str
     deadletter: str
+    changes: str
+    alerts: str
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Topics:
@@ -21,6 +23,8 @@ class Topics:
             articles=f"{p}news.articles",
             events=f"{p}events.detected",
             deadletter=f"{p}news.deadletter",
+            changes=f"{p}dyad.changes",
+            alerts=f"{p}alerts",
         )
 
 
@@ -33,6 +37,8 @@ def ensure_topics(bootstrap: str, topics: Topics, settings: Settings) -> None:
         topics.articles: settings.articles_partitions,
         topics.events: settings.events_partitions,
         topics.deadletter: settings.deadletter_partitions,
+        topics.changes: settings.events_partitions,
+        topics.alerts: settings.alerts_partitions,
     }
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="dyadwatch-admin")
     try:
