@@ -100,7 +100,16 @@ def _hits(rules: LanguageRules, text: str) -> list[_Hit]:
         if not trigger.anchors or not trigger.anchors.isdisjoint(window.anchors)
         for match in trigger.regex.finditer(text, window.start, window.end)
     ]
-    found.sort(key=lambda hit: (-(hit.end - hit.start), hit.start))
+    # A verb construction beats a bare noun, a higher priority a lower, a longer match a
+    # shorter one ("طالب ... برفع العقوبات" is a lifting: lifting outranks imposing).
+    found.sort(
+        key=lambda hit: (
+            hit.trigger.frame.subject == "none",
+            -hit.trigger.trigger.priority,
+            hit.start - hit.end,
+            hit.start,
+        )
+    )
     kept: list[_Hit] = []
     for hit in found:
         if all(hit.end <= other.start or hit.start >= other.end for other in kept):

@@ -56,6 +56,9 @@ class Trigger(_Strict):
     frame: str
     # How sure the construction alone makes us that the event is meant (0-1).
     strength: float = Field(ge=0.0, le=1.0)
+    # Where matches overlap, higher priority wins, then the longer match: undoing
+    # constructions ("رفع تجميد الأصول", "lift sanctions") embed the doing words.
+    priority: int = 0
     patterns: list[str] = Field(min_length=1)
 
 
@@ -101,6 +104,8 @@ class Lexicon(_Strict):
     self_words: list[str] = []
     # Prepositions that keep a state out of any role unless a frame names them as markers.
     prepositions: list[str] = []
+    # Prepositions a frame's marker still reaches through ("on the central bank of Iran").
+    reach_through: list[str] = []
     determiners: list[str] = []
     clause_breaks: list[str]
     pair_words: list[str]

@@ -52,11 +52,13 @@ class MentionMatcher:
             mention = self._mention(match, on)
             if mention is not None:
                 found.append(mention)
-        if self.pairs is not None:
-            for match in self.pairs.finditer(text, start, end):
+        for kind, pattern in (("pair", self.pairs), ("self", self.selves)):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text, start, end):
                 clitic, conjoined = self._clitic(match.group("pre") or "")
-                found.append(Mention(match.start(), match.end(), None, "pair", clitic, conjoined))
-            found.sort(key=lambda mention: mention.start)
+                found.append(Mention(match.start(), match.end(), None, kind, clitic, conjoined))
+        found.sort(key=lambda mention: mention.start)
         return found
 
     def _mention(self, match: re.Match[str], on: dt.date | None) -> Mention | None:

@@ -33,6 +33,7 @@ class Words:
     determiners: frozenset[str]
     clause_breaks: frozenset[str]
     prepositions: frozenset[str]
+    reach_through: frozenset[str]
     adjective_gap: frozenset[str]
     conjunction_clitics: tuple[str, ...]
     adjective_after: bool
@@ -286,11 +287,11 @@ def _chain_role(
     for key in keys:
         if key in frame.markers:
             return frame.markers[key], "marker"
-    if any(key in words.prepositions for key in keys):
-        return "none", "preposition"
-    if head_first >= first and tail_last <= last:
-        return frame.inner, "inner"
-    if head_first > last:
+    after_trigger = head_first > last
+    blocked = any(k in words.prepositions and k not in words.reach_through for k in keys)
+    if after_trigger and not blocked:
+        # "على الأفراد المرتبطين بحكومة مادورو", "on the central bank of Iran": the
+        # frame's marker a few words back still governs the state.
         low = max(last + 1, head_first - _MAX_REACH)
         for index in range(head_first - 1, low - 1, -1):
             if index in sentence.last_token_of:
@@ -298,6 +299,13 @@ def _chain_role(
             word = _strip_conjunction(sentence.words[index], words)
             if word in frame.markers:
                 return frame.markers[word], "reach"
+            if word in words.clause_breaks:
+                break
+    if any(key in words.prepositions for key in keys):
+        return "none", "preposition"
+    if head_first >= first and tail_last <= last:
+        return frame.inner, "inner"
+    if after_trigger:
         gap = sentence.words[last + 1 : head_first]
         if words.adjective_after and all(word in words.adjective_gap for word in gap):
             return frame.adjective, "adjective"

@@ -125,6 +125,7 @@ def language_rules(lang: str) -> LanguageRules:
         determiners=_word_set(lexicon.determiners, lexicon),
         clause_breaks=_word_set(lexicon.clause_breaks, lexicon),
         prepositions=_word_set(lexicon.prepositions + marker_words, lexicon),
+        reach_through=_word_set(lexicon.reach_through, lexicon),
         adjective_gap=_word_set(lexicon.adjective_gap, lexicon),
         conjunction_clitics=tuple(lexicon.conjunction_clitics),
         adjective_after=lexicon.adjective_side == "after",
