@@ -1,0 +1,113 @@
+"""Pure: which subscriptions a change concerns, and the alert each of them receives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from models.alerts import Alert, EvidenceItem, Filters
+from models.state import DyadChange
+
+# The event type that leads into each state; "eased" is a partial lifting.
+_TYPE_OF_STATE = {
+    ("diplomatic", "downgraded"): "relations.downgraded",
+    ("diplomatic", "severed"): "relations.severed",
+    ("diplomatic", "restored"): "relations.restored",
+    ("sanctions", "active"): "sanction.imposed",
+    ("sanctions", "eased"): "sanction.lifted",
+    ("sanctions", "lifted"): "sanction.lifted",
+    ("oil", "reduced"): "oil.reduced",
+    ("oil", "halted"): "oil.halted",
+    ("oil", "resumed"): "oil.resumed",
+}
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """What matching needs to know of a subscription."""
+
+    id: str
+    filters: Filters
+
+
+def alert_id(subscription_id: str, change_id: str) -> str:
+    key = f"{subscription_id}\x1f{change_id}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def event_type_of(change: DyadChange) -> str | None:
+    if change.kind == "state":
+        return _TYPE_OF_STATE.get((change.dimension, change.state))
+    return change.state  # a signal carries the type of event it reports
+
+
+def status_of(change: DyadChange) -> str:
+    if change.kind == "state":
+        return "occurred"
+    if change.kind == "signal.opened":
+        return "considered"
+    return "denied" if change.closure == "denied" else "occurred"
+
+
+def normalize_pair(pair: str) -> str:
+    """"ve-us", "US-VE" and "VE-US" name the same unordered pair: "US-VE"."""
+    a, _, b = pair.upper().partition("-")
+    return "-".join(sorted((a, b)))
+
+
+def matches(f: Filters, change: DyadChange) -> bool:
+    status = status_of(change)
+    if change.kind != "state" and not (f.signals or status in f.statuses and status != "occurred"):
+        return False
+    if f.statuses and status not in f.statuses:
+        return False
+    if f.pairs and change.dyad not in {normalize_pair(p) for p in f.pairs}:
+        return False
+    if f.countries and not set(change.dyad.split("-")) & {c.upper() for c in f.countries}:
+        return False
+    if f.dimensions and change.dimension not in f.dimensions:
+        return False
+    if f.event_types and event_type_of(change) not in f.event_types:
+        return False
+    return change.confidence >= f.min_confidence and change.articles >= f.min_sources
+
+
+def match(subscribers: Iterable[Subscriber], change: DyadChange) -> list[str]:
+    """Ids of the subscriptions that want `change`, in the order given."""
+    return [s.id for s in subscribers if matches(s.filters, change)]
+
+
+def build_alert(
+    subscription_id: str,
+    change: DyadChange,
+    evidence: Sequence[EvidenceItem],
+    *,
+    base_url: str,
+    created_at: dt.datetime,
+) -> Alert:
+    return Alert(
+        id=alert_id(subscription_id, change.id),
+        subscription_id=subscription_id,
+        change_id=change.id,
+        kind=change.kind,
+        dyad=change.dyad,
+        dimension=change.dimension,
+        actor=change.actor,
+        target=change.target,
+        old_state=change.previous_state,
+        new_state=change.state,
+        closure=change.closure,
+        event_type=event_type_of(change),
+        status=status_of(change),  # type: ignore[arg-type]
+        valid_from=change.valid_from,
+        precision=change.precision,
+        basis=change.basis,
+        confidence=change.confidence,
+        sources=change.articles,
+        evidence=list(evidence)
+        or [EvidenceItem(text=change.evidence, article_id="", event_id=change.event_id)],
+        dyad_url=f"{base_url.rstrip('/')}/v1/dyads/{change.dyad}",
+        created_at=created_at,
+    )

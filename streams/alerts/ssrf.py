@@ -1,0 +1,80 @@
+"""Server-side request forgery guard for webhook URLs.
+
+A subscriber chooses the URL our servers will POST to, so without this check anyone with a
+key could make us reach the database, a cloud metadata service or an admin port. Checked when
+a subscription is saved and again before every attempt, since DNS answers can change.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from streams.errors import DyadwatchError
+
+Resolver = Callable[[str, int], Iterable[str]]
+MAX_URL_LENGTH = 2048
+
+
+class UnsafeUrl(DyadwatchError):
+    """A webhook URL we refuse to call."""
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    return [str(info[4][0]) for info in infos]
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    # is_global is False for private, loopback, link-local, shared (CGNAT), reserved and
+    # documentation ranges; multicast is global in some ranges but never a web server.
+    return ip.is_global and not ip.is_multicast and not ip.is_unspecified
+
+
+def endpoint_of(url: str) -> str:
+    """scheme://host:port, the unit that shares delivery slots."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def check_url(
+    url: str, *, allow_private: bool, resolver: Resolver = system_resolver
+) -> list[str]:
+    """Raise UnsafeUrl unless `url` is an http(s) URL whose every address may be called.
+
+    Returns the resolved addresses. Every address must pass, since the HTTP client may pick
+    any of them.
+    """
+    if len(url) > MAX_URL_LENGTH:
+        raise UnsafeUrl(f"webhook URL longer than {MAX_URL_LENGTH} characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise UnsafeUrl(f"webhook URL is malformed: {exc}") from None
+    if parts.scheme not in ("http", "https"):
+        raise UnsafeUrl("webhook URL must use http or https")
+    if not parts.hostname:
+        raise UnsafeUrl("webhook URL has no host")
+    if parts.username is not None or parts.password is not None:
+        raise UnsafeUrl("webhook URL must not carry credentials; sign with the secret instead")
+    try:
+        addresses = list(resolver(parts.hostname, port))
+    except (OSError, UnicodeError) as exc:
+        raise UnsafeUrl(f"webhook host does not resolve: {exc}") from None
+    if not addresses:
+        raise UnsafeUrl("webhook host does not resolve")
+    if not allow_private:
+        refused = sorted({a for a in addresses if not is_public(a)})
+        if refused:
+            raise UnsafeUrl(
+                f"webhook host resolves to non-public address {refused[0]}; set "
+                "DYADWATCH_WEBHOOK_ALLOW_PRIVATE=true to allow private networks"
+            )
+    return addresses
