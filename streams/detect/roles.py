@@ -18,7 +18,9 @@ from streams.detect.lexicon import Frame, Role
 from streams.detect.mentions import Mention
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
-_CLAUSE_PUNCTUATION = frozenset(',،;؛:()"«»“”')
+# Quotes are not here: a quoted phrase ("very big sanctions") sits inside its clause.
+_CLAUSE_PUNCTUATION = frozenset(",،;؛:()")
+_MAX_TARGET_GAP = 8  # words between a trigger and the marker of a state after it
 _MAX_REACH = 5  # words a marker may stand before the state it introduces
 _MAX_CLAUSE = 16  # words on each side of a trigger a clause may span
 _MAX_ASIDE = 4  # words an aside between commas may hold
@@ -93,7 +95,13 @@ def _token_at(starts: list[int], position: int) -> int:
 def _is_break(sentence: Sentence, index: int, words: Words, allow_comma: bool) -> bool:
     word = sentence.words[index]
     if word in _CLAUSE_PUNCTUATION:
-        return not (allow_comma and word in ",،" and index + 1 in sentence.first_token_of)
+        if not allow_comma or word not in _COMMAS:
+            return True
+        # A comma in a list of states ("the US, the EU, Britain and Canada") joins.
+        after = index + 1
+        while after < len(sentence.words) and sentence.words[after] in words.determiners:
+            after += 1
+        return after not in sentence.first_token_of
     return word in words.clause_breaks or _strip_conjunction(word, words) in words.clause_breaks
 
 
@@ -124,7 +132,7 @@ def clause_bounds(sentence: Sentence, first: int, last: int, words: Words) -> tu
     """Token range of the clause around trigger tokens [first, last]; asides do not end it."""
     left = first
     while left > 0 and first - left < _MAX_CLAUSE:
-        if _is_break(sentence, left - 1, words, False):
+        if _is_break(sentence, left - 1, words, True):
             aside = _insertion(sentence, left - 1, -1)
             if aside is None:
                 break
@@ -282,6 +290,10 @@ def _chain_role(
     for key, role in frame.markers.items():
         if key.startswith("-") and after.casefold().startswith(key):
             return role, "marker"
+    if head_first - last - 1 > _MAX_TARGET_GAP:
+        # Far after the trigger a state belongs to another predicate
+        # ("sanctions on Iranian firms it accuses of supplying drones for attacks on Ukraine").
+        return "none", "far"
     keys = [mention.clitic] if mention.clitic else []
     keys += _marker_before(sentence, head_first, left, words)
     for key in keys:
