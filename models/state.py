@@ -84,6 +84,9 @@ class DyadSignalRow(Base):
     basis: Mapped[str] = mapped_column(String(16))
     # Stored rather than computed from a constant so the expiry setting stays in one place.
     expires_on: Mapped[dt.date] = mapped_column(Date)
+    # Today's open signals are judged in recorded time: an old article read today reports a
+    # signal that is news to us, though it lapsed long ago in valid time.
+    lapses_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     event_ids: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
     latest_event_id: Mapped[str] = mapped_column(String(64))
     articles: Mapped[int] = mapped_column(Integer)

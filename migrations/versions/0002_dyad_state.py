@@ -18,6 +18,9 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Open signals: as of a past day, a signal lapses `expiry` days after its latest report in valid
+# time (expires_on); today's open signals are judged in recorded time (lapses_at), so an old
+# article read today still shows what it threatened until the expiry has passed on our clock.
 # Reporting views read through to the tables with the owner's rights, so the reader role needs
 # SELECT on the views only. The as-of functions run as their caller and select from the views.
 REPORTING = (
@@ -44,9 +47,9 @@ REPORTING = (
     CREATE VIEW dyad_signal_history AS
     SELECT s.dyad, s.dimension, s.type, s.actor, s.target,
            s.opened_on, s.precision AS opened_precision, s.basis AS opened_basis,
-           s.expires_on, s.closed_on, s.closure,
+           s.expires_on, s.lapses_at, s.closed_on, s.closure,
            CASE WHEN s.closure IS NOT NULL THEN s.closure
-                WHEN s.expires_on <= current_date THEN 'expired'
+                WHEN s.lapses_at <= now() THEN 'expired'
                 ELSE 'open' END AS outcome,
            s.articles, cardinality(s.event_ids) AS events, s.confidence,
            e.evidence_text AS latest_evidence, e.article_id AS latest_article_id,
@@ -59,7 +62,7 @@ REPORTING = (
     LANGUAGE sql STABLE AS $$
       -- Open on that day by construction, whatever became of the signal since.
       SELECT dyad, dimension, type, actor, target, opened_on, opened_precision, opened_basis,
-             expires_on, closed_on, closure, 'open'::text, articles, events, confidence,
+             expires_on, lapses_at, closed_on, closure, 'open'::text, articles, events, confidence,
              latest_evidence, latest_article_id, latest_event_id, closed_by, event_ids,
              recorded_at, signal_id
         FROM dyad_signal_history
@@ -68,8 +71,7 @@ REPORTING = (
     """,
     """
     CREATE VIEW dyad_signals AS
-    SELECT * FROM dyad_signal_history
-     WHERE opened_on <= current_date AND expires_on > current_date AND closed_on IS NULL
+    SELECT * FROM dyad_signal_history WHERE outcome = 'open'
     """,
 )
 
@@ -186,6 +188,7 @@ def upgrade() -> None:
         sa.Column("precision", sa.String(length=8), nullable=False),
         sa.Column("basis", sa.String(length=16), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=False),
+        sa.Column("lapses_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("event_ids", postgresql.ARRAY(sa.String(length=64)), nullable=False),
         sa.Column("latest_event_id", sa.String(length=64), nullable=False),
         sa.Column("articles", sa.Integer(), nullable=False),

@@ -190,6 +190,7 @@ def _signal_row(s: Signal) -> dict[str, Any]:
         "precision": s.precision,
         "basis": s.basis,
         "expires_on": s.expires_on,
+        "lapses_at": s.lapses_at,
         "event_ids": list(s.support.event_ids),
         "latest_event_id": s.support.latest_event_id,
         "articles": s.support.articles,

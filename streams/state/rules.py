@@ -97,7 +97,8 @@ class Support:
     articles: int
     outlets: int
     confidence: float
-    recorded_at: dt.datetime
+    recorded_at: dt.datetime  # when the first of them reached us
+    last_recorded_at: dt.datetime
 
     @classmethod
     def of(cls, facts: Sequence[Fact]) -> Support:
@@ -115,6 +116,7 @@ class Support:
             outlets=len({f.outlet for f in facts if f.outlet}),
             confidence=round(1.0 - doubt, 4),
             recorded_at=min(f.recorded_at for f in facts),
+            last_recorded_at=max(f.recorded_at for f in facts),
         )
 
 
@@ -150,7 +152,8 @@ class Signal:
     opened_on: dt.date
     precision: str
     basis: str
-    expires_on: dt.date
+    expires_on: dt.date  # in valid time: the latest report's date plus the expiry
+    lapses_at: dt.datetime  # in recorded time: when we last heard of it plus the expiry
     first_event_id: str
     support: Support
     closed_on: dt.date | None = None
@@ -231,7 +234,7 @@ def _signals(track: Track, ordered: list[Fact], expiry_days: int) -> tuple[Signa
 
     def close(kind: str, fact: Fact | None) -> None:
         span = open_.pop(kind)
-        done.append(_signal(track, span, expiry(span), fact))
+        done.append(_signal(track, span, life, fact))
 
     for fact in ordered:
         span = open_.get(fact.type)
@@ -251,7 +254,7 @@ def _signals(track: Track, ordered: list[Fact], expiry_days: int) -> tuple[Signa
     return tuple(sorted(done, key=lambda s: (s.opened_on, s.type, s.first_event_id)))
 
 
-def _signal(track: Track, span: _Open, expires_on: dt.date, closer: Fact | None) -> Signal:
+def _signal(track: Track, span: _Open, life: dt.timedelta, closer: Fact | None) -> Signal:
     first = span.first
     return Signal(
         track=track,
@@ -261,7 +264,8 @@ def _signal(track: Track, span: _Open, expires_on: dt.date, closer: Fact | None)
         opened_on=first.valid_from,
         precision=first.precision,
         basis=first.basis,
-        expires_on=expires_on,
+        expires_on=max(f.valid_from for f in span.facts) + life,
+        lapses_at=max(f.recorded_at for f in span.facts) + life,
         first_event_id=first.event_id,
         support=Support.of(span.facts),
         closed_on=closer.valid_from if closer else None,

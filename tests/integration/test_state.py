@@ -4,6 +4,7 @@ and the as-of function, replays, interrupted runs, rebuild and the read-only rol
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import subprocess
 import sys
@@ -20,7 +21,9 @@ from sqlalchemy.exc import DBAPIError
 
 from models.events import Article, DetectedEvent, Evidence
 from streams.detect.repository import save_batch
+from streams.errors import DyadwatchError
 from streams.settings import Settings
+from streams.state.report import report_history, report_status
 from streams.state.repository import apply_events, mark_published, pending_changes, rebuild
 from streams.topics import Topics
 from tests.integration.conftest import settings_env, wait_for
@@ -67,16 +70,21 @@ def event(
 
 
 def ingest(engine: Engine, *events: DetectedEvent, source: str = "wire") -> list[Any]:
-    """Store the events as the detect stage does, one article per transaction, then apply."""
+    """Store each article's events as the detect stage does, one article per transaction (an
+    article's findings are replaced as a whole), then apply them."""
     diffs: list[Any] = []
-    for ev in events:
+    for article_id in dict.fromkeys(e.article_id for e in events):
+        found = [e for e in events if e.article_id == article_id]
         article = Article(
-            id=ev.article_id, text=ev.evidence.text, published_at=ev.published_at, source=source
+            id=article_id,
+            text=found[0].evidence.text,
+            published_at=found[0].published_at,
+            source=source,
         )
         with engine.begin() as conn:
-            save_batch(conn, [article], {article.id: [ev]}, "test")
+            save_batch(conn, [article], {article.id: found}, "test")
         with engine.begin() as conn:
-            diffs += apply_events(conn, [ev])
+            diffs += apply_events(conn, found)
     return diffs
 
 
@@ -282,6 +290,66 @@ def test_reader_role_reads_the_views_and_nothing_else(engine: Engine, database_u
         with engine.begin() as conn:
             conn.execute(text(f"DROP OWNED BY {login}"))
             conn.execute(text(f"DROP ROLE {login}"))
+
+
+def _seed_like(engine: Engine) -> None:
+    """What the detector finds in the seed article (published 2022-03-06)."""
+    day = D(2022, 3, 6)
+    ingest(
+        engine,
+        event("relations.severed", "VE", "US", date="2019", published=day, article="seed"),
+        event("sanction.imposed", "US", "VE", published=day, article="seed"),
+        event("sanction.imposed", "US", "RU", published=day, article="seed"),
+        event("oil.reduced", "US", "RU", status="considered", published=day, article="seed"),
+        event("oil.resumed", "VE", "US", status="considered", published=day, article="seed"),
+    )
+
+
+def test_report_status_json(engine: Engine) -> None:
+    _seed_like(engine)
+    out = io.StringIO()
+    assert report_status(engine, pair="VE-US", country=None, as_of=None, fmt="json", out=out) == 0
+    doc = json.loads(out.getvalue())
+    got = {(r["dimension"], r["actor"], r["target"], r["state"]) for r in doc["status"]}
+    assert got == {("diplomatic", "VE", "US", "severed"), ("sanctions", "US", "VE", "active")}
+    severed = next(r for r in doc["status"] if r["dimension"] == "diplomatic")
+    assert (severed["since"], severed["since_precision"], severed["since_text"]) == (
+        "2019-01-01",
+        "year",
+        "2019",
+    )
+    assert severed["articles"] == 1 and severed["evidence"]
+    assert [(r["state"], r["outcome"]) for r in doc["signals"]] == [("oil.resumed", "open")]
+    out = io.StringIO()
+    report_status(engine, pair="US-RU", country=None, as_of=None, fmt="json", out=out)
+    doc = json.loads(out.getvalue())
+    assert [(r["dimension"], r["actor"], r["state"]) for r in doc["status"]] == [
+        ("sanctions", "US", "active")
+    ]
+    assert [(r["state"], r["actor"], r["target"]) for r in doc["signals"]] == [
+        ("oil.reduced", "US", "RU")
+    ]
+    # Long after the article, in valid time, the threat had lapsed.
+    out = io.StringIO()
+    report_status(engine, pair="US-RU", country=None, as_of=D(2024, 1, 1), fmt="json", out=out)
+    assert json.loads(out.getvalue())["signals"] == []
+
+
+def test_report_table_csv_and_history(engine: Engine) -> None:
+    _seed_like(engine)
+    out = io.StringIO()
+    report_status(engine, pair=None, country="ve", as_of=D(2020, 6, 1), fmt="table", out=out)
+    table = out.getvalue()
+    assert "severed" in table and "2019" in table and "active" not in table
+    out = io.StringIO()
+    report_status(engine, pair=None, country="RU", as_of=None, fmt="csv", out=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("kind,pair,dimension") and len(lines) == 3
+    out = io.StringIO()
+    assert report_history(engine, pair="us-ve", fmt="table", out=out) == 0
+    assert "severed" in out.getvalue() and "now" in out.getvalue()
+    with pytest.raises(DyadwatchError):
+        report_history(engine, pair="USA", fmt="json", out=io.StringIO())
 
 
 # --- the Faust agent, end to end ----------------------------------------------------------
