@@ -52,14 +52,16 @@ def status_of(change: DyadChange) -> str:
 
 
 def normalize_pair(pair: str) -> str:
-    """"ve-us", "US-VE" and "VE-US" name the same unordered pair: "US-VE"."""
+    """ "ve-us", "US-VE" and "VE-US" name the same unordered pair: "US-VE"."""
     a, _, b = pair.upper().partition("-")
     return "-".join(sorted((a, b)))
 
 
 def matches(f: Filters, change: DyadChange) -> bool:
     status = status_of(change)
-    if change.kind != "state" and not (f.signals or status in f.statuses and status != "occurred"):
+    # Signals come only when asked for, or when a status that only signals have is named.
+    asked = f.signals or (status != "occurred" and status in f.statuses)
+    if change.kind != "state" and not asked:
         return False
     if f.statuses and status not in f.statuses:
         return False

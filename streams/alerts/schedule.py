@@ -16,7 +16,7 @@ class RetryPolicy:
         """Seconds to wait after the `failures`-th failed attempt: exponential, capped, with
         jitter in its upper half so that receivers coming back are not hit all at once,
         yet no retry comes sooner than half its nominal delay."""
-        nominal = min(self.cap, self.base * 2 ** (failures - 1))
+        nominal = min(self.cap, self.base * 2.0 ** (failures - 1))
         r = (rand or random).random()
         return nominal / 2 + r * nominal / 2
 
@@ -25,4 +25,4 @@ class RetryPolicy:
 
     def horizon(self) -> float:
         """Nominal seconds from the first attempt to the last: how long a receiver may be down."""
-        return sum(min(self.cap, self.base * 2 ** (n - 1)) for n in range(1, self.max_attempts))
+        return sum(min(self.cap, self.base * 2.0 ** (n - 1)) for n in range(1, self.max_attempts))

@@ -43,9 +43,7 @@ def endpoint_of(url: str) -> str:
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
-def check_url(
-    url: str, *, allow_private: bool, resolver: Resolver = system_resolver
-) -> list[str]:
+def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_resolver) -> list[str]:
     """Raise UnsafeUrl unless `url` is an http(s) URL whose every address may be called.
 
     Returns the resolved addresses. Every address must pass, since the HTTP client may pick

@@ -1,0 +1,138 @@
+"""The alerts agent: dyad.changes → matching subscriptions → PostgreSQL `alerts` (and webhook
+`deliveries`) → the `alerts` topic. Also runs the webhook delivery loop in the worker.
+
+Alerts are written before the offsets are committed and published from the table afterwards,
+like the state stage's outbox; their ids are hashes of subscription and change, so a
+redelivered change writes nothing new and a republished alert carries the same id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import faust
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from models.alerts import Alert
+from models.state import DyadChange
+from streams.alerts.delivery import Deliverer
+from streams.alerts.match import build_alert, matches
+from streams.alerts.repository import (
+    active_targets,
+    evidence_for,
+    mark_alerts_published,
+    store_alerts,
+    unpublished_alerts,
+)
+from streams.logs import get_logger
+from streams.settings import Settings
+from streams.topics import Topics
+
+log = get_logger(__name__)
+
+BATCH = 500
+# Alerts are the last hop before a person: wait for more changes only briefly.
+WITHIN = 0.02
+FLUSH_EVERY = 5.0
+
+
+def register(
+    app: faust.App, settings: Settings, topics: Topics, engine: Engine, *, deliver: bool = True
+) -> None:
+    changes = app.topic(
+        topics.changes,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.events_partitions,
+    )
+    alerts = app.topic(
+        topics.alerts,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.alerts_partitions,
+    )
+
+    @app.agent(changes, name="alerts")
+    async def alert_on_changes(stream: Any) -> None:
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            parsed = [c for c in (_parse(e) for e in batch) if c is not None]
+            # Replays of one change in one batch are common after a rebalance.
+            unique = list({c.id: c for c in parsed}.values())
+            new = store_matches(engine, unique, base_url=settings.public_url)
+            published = await publish_pending(engine, alerts)
+            if unique:
+                log.info("alerts batch", changes=len(unique), new=new, published=published)
+
+    @app.timer(interval=FLUSH_EVERY)  # type: ignore[untyped-decorator]
+    async def flush_alerts() -> None:
+        published = await publish_pending(engine, alerts)
+        if published:
+            log.info("alerts outbox flushed", published=published)
+
+    if deliver:
+
+        @app.task  # type: ignore[untyped-decorator]
+        async def deliver_webhooks() -> None:
+            await Deliverer(engine, settings).run()
+
+
+def store_matches(engine: Engine, changes: list[DyadChange], *, base_url: str) -> int:
+    """Match, build and store alerts for `changes` in one transaction; count the new ones."""
+    if not changes:
+        return 0
+    with engine.begin() as conn:
+        targets = active_targets(conn)
+        if not targets:
+            return 0
+        evidence = evidence_for(conn, changes)
+        now = dt.datetime.now(dt.UTC)
+        webhooks = {
+            t.subscriber.id: t.webhook_url
+            for t in targets
+            if t.channel == "webhook" and t.webhook_url
+        }
+        built: list[tuple[Alert, dt.datetime | None]] = []
+        for change in changes:
+            items, recorded = evidence[change.id]
+            for t in targets:
+                if matches(t.subscriber.filters, change):
+                    alert = build_alert(
+                        t.subscriber.id, change, items, base_url=base_url, created_at=now
+                    )
+                    built.append((alert, recorded))
+        return len(store_alerts(conn, built, webhooks))
+
+
+def _parse(event: Any) -> DyadChange | None:
+    try:
+        return DyadChange.model_validate_json(event.value or b"")
+    except ValidationError as exc:
+        log.warning(
+            "unreadable change",
+            error=str(exc).splitlines()[0],
+            topic=event.message.topic,
+            partition=event.message.partition,
+            offset=event.message.offset,
+        )
+        return None
+
+
+async def publish_pending(engine: Engine, topic: Any, limit: int = 500) -> int:
+    """Send unpublished alerts keyed by subscription; mark them once Kafka acknowledged."""
+    total = 0
+    while True:
+        with engine.begin() as conn:
+            pending = unpublished_alerts(conn, limit)
+            if not pending:
+                return total
+            sent = [await topic.send(key=sub.encode(), value=body) for _id, sub, body in pending]
+            for future in sent:
+                await future
+            mark_alerts_published(conn, [p[0] for p in pending])
+        total += len(pending)
