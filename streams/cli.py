@@ -127,6 +127,38 @@ def _events(args: argparse.Namespace) -> int:
     return print_events(get_settings(), article=args.article, wait=args.wait, fmt=args.format)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from streams.db import engine_for
+    from streams.stack import resolve_database_url
+    from streams.state.report import report_history, report_status
+
+    engine = engine_for(resolve_database_url(get_settings()))
+    if args.what == "history":
+        if not args.pair:
+            raise DyadwatchError("report history needs --pair, e.g. --pair US-VE")
+        return report_history(engine, pair=args.pair, fmt=args.format, out=sys.stdout)
+    return report_status(
+        engine,
+        pair=args.pair,
+        country=args.country,
+        as_of=args.as_of,
+        fmt=args.format,
+        out=sys.stdout,
+    )
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from streams.db import engine_for
+    from streams.stack import resolve_database_url
+    from streams.state.repository import rebuild
+
+    settings = get_settings()
+    engine = engine_for(resolve_database_url(settings))
+    with engine.begin() as conn:
+        print(rebuild(conn, expiry_days=settings.signal_expiry_days))
+    return 0
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -171,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--article", help="only this article's events")
     p.add_argument("--wait", type=float, default=0.0, help="wait up to N seconds for events")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p = add("report", _report, "status of country pairs, now or on a date; a pair's history")
+    p.add_argument("what", choices=("status", "history"))
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--pair", help="two codes, e.g. US-VE")
+    where.add_argument("--country", help="every pair with this state, e.g. RU")
+    p.add_argument("--as-of", type=_date, help="the status on this date (YYYY-MM-DD)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add("rebuild", _rebuild, "recompute all dyad state from the events table")
     return parser
 
 

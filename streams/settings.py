@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     topic_prefix: str = Field(default="", description="Prefix of every topic name")
     articles_partitions: int = Field(default=6, ge=1, le=1024)
     events_partitions: int = Field(default=6, ge=1, le=1024)
+    changes_partitions: int = Field(default=6, ge=1, le=1024)
+    signal_expiry_days: int = Field(
+        default=180, ge=1, le=3650, description="Open signals lapse after this many days"
+    )
     deadletter_partitions: int = Field(default=1, ge=1, le=1024)
     max_article_bytes: int = Field(default=1_000_000, ge=1024, description="Larger is rejected")
     kafka_port: int = Field(default=19092, ge=0, le=65535, description="Embedded Tansu port")

@@ -37,7 +37,7 @@ def ensure_topics(bootstrap: str, topics: Topics, settings: Settings) -> None:
         topics.articles: settings.articles_partitions,
         topics.events: settings.events_partitions,
         topics.deadletter: settings.deadletter_partitions,
-        topics.changes: settings.events_partitions,
+        topics.changes: settings.changes_partitions,
         topics.alerts: settings.alerts_partitions,
     }
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="dyadwatch-admin")

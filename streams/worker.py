@@ -12,6 +12,7 @@ from streams.detect import agent as detect_agent
 from streams.logs import get_logger
 from streams.settings import Settings
 from streams.stack import resolve_bootstrap, resolve_broker, resolve_database_url
+from streams.state import agent as state_agent
 from streams.topics import Topics, ensure_topics
 
 log = get_logger(__name__)
@@ -27,7 +28,9 @@ def build_app(settings: Settings, *, web_port: int = 0) -> faust.App:
         single_record_batches=resolve_broker(settings) == "tansu",
         web_port=web_port,
     )
-    detect_agent.register(app, settings, topics, engine_for(resolve_database_url(settings)))
+    engine = engine_for(resolve_database_url(settings))
+    detect_agent.register(app, settings, topics, engine)
+    state_agent.register(app, settings, topics.changes, engine)
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def _assigned(sender: faust.App, assigned: set[Any], **_: Any) -> None:
