@@ -25,6 +25,9 @@ run: $(STAMP) ## start the embedded stack, ingest the seed article, show the eve
 	$(BIN)/dyadwatch up --detach
 	$(BIN)/dyadwatch ingest $(SEED) --published-at 2022-03-06
 	$(BIN)/dyadwatch events --wait 90
+	@sleep 2  # the state agent follows the detect agent by a batch window
+	$(BIN)/dyadwatch report status --pair US-VE
+	$(BIN)/dyadwatch report status --pair US-RU
 	@echo
 	@echo "The stack keeps running: psql \"\$$($(BIN)/dyadwatch db-url --libpq)\" · stop it with: $(BIN)/dyadwatch down"
 
