@@ -7,9 +7,10 @@ delivered twice by Kafka maps to the same alert, the same row and the same idemp
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -32,6 +33,8 @@ from models.state import ChangeKind, Dimension
 from models.tables import Base
 
 Channel = Literal["webhook", "sse"]
+MAX_ITEMS = 10_000  # a hard ceiling; DYADWATCH_MAX_FILTER_ITEMS sets the working limit
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
 DeliveryStatus = Literal["pending", "delivered", "dead"]
 
 # --- tables -------------------------------------------------------------------------------
@@ -162,15 +165,38 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    countries: list[str] = Field(default_factory=list)
-    pairs: list[str] = Field(default_factory=list)
-    dimensions: list[Dimension] = Field(default_factory=list)
-    event_types: list[EventType] = Field(default_factory=list)
-    statuses: list[Status] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
+    pairs: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
+    dimensions: list[Dimension] = Field(default_factory=list, max_length=8)
+    event_types: list[EventType] = Field(default_factory=list, max_length=16)
+    statuses: list[Status] = Field(default_factory=list, max_length=8)
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     min_sources: int = Field(default=1, ge=1, le=10_000)
     # Signals (reports of something considered, or denied) alert only when asked for.
     signals: bool = False
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, value: list[str]) -> list[str]:
+        out = [c.strip().upper() for c in value]
+        bad = [c for c in out if not _COUNTRY.match(c)]
+        if bad:
+            raise ValueError(f"not a two-letter country code: {bad[0][:20]!r}")
+        return sorted(set(out))
+
+    @field_validator("pairs")
+    @classmethod
+    def _pairs(cls, value: list[str]) -> list[str]:
+        out = []
+        for p in value:
+            a, sep, b = p.strip().upper().partition("-")
+            if not (sep and _COUNTRY.match(a) and _COUNTRY.match(b)) or a == b:
+                raise ValueError(f"not a pair of two country codes like US-VE: {p[:20]!r}")
+            out.append("-".join(sorted((a, b))))
+        return sorted(set(out))
+
+    def largest(self) -> int:
+        return max(len(self.countries), len(self.pairs))
 
 
 class EvidenceItem(BaseModel):
@@ -208,3 +234,41 @@ class Alert(BaseModel):
     evidence: list[EvidenceItem]
     dyad_url: str
     created_at: dt.datetime
+
+
+class SubscriptionIn(BaseModel):
+    """A new subscription. Without a secret, a webhook subscription gets a generated one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    filters: Filters = Field(default_factory=Filters)
+    channel: Channel = "webhook"
+    webhook_url: HttpUrl | None = None
+    secret: str | None = Field(default=None, min_length=16, max_length=256, repr=False)
+
+
+class SubscriptionPatch(BaseModel):
+    """Fields to change; the rest stay as they are. `filters` is replaced as a whole."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    filters: Filters | None = None
+    channel: Channel | None = None
+    webhook_url: HttpUrl | None = None
+    secret: str | None = Field(default=None, min_length=16, max_length=256, repr=False)
+    active: bool | None = None
+
+
+class SubscriptionOut(BaseModel):
+    id: str
+    name: str | None
+    filters: Filters
+    channel: Channel
+    webhook_url: str | None
+    active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    # Only in the answer that generated it: the API never shows a secret again.
+    secret: str | None = Field(default=None, repr=False)

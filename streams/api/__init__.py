@@ -1,0 +1,1 @@
+"""The HTTP API: subscriptions, reads of the dyad state, the live alert stream, metrics."""

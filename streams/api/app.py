@@ -1,0 +1,115 @@
+"""create_app(): the FastAPI application, and `serve()` for `dyadwatch api`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from streams.alerts.listen import ALERTS, Listener
+from streams.alerts.ssrf import UnsafeUrl
+from streams.api.errors import ApiError
+from streams.api.routers import alerts, health, reads, subscriptions
+from streams.db import engine_for
+from streams.settings import Settings
+from streams.stack import resolve_database_url
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes, declared or streamed, before reading them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = b'{"error":"too_large","detail":"request body too large"}'
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    url = resolve_database_url(settings)
+    engine = engine or engine_for(url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.listener.start()
+        yield
+        await app.state.listener.stop()
+
+    app = FastAPI(
+        title="dyadwatch",
+        summary="Sanctions and diplomatic relations between states: state, changes, alerts.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.listener = Listener(url, ALERTS)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(
+            {"error": exc.code, "detail": str(exc)}, status_code=exc.status, headers=headers
+        )
+
+    @app.exception_handler(UnsafeUrl)
+    async def _unsafe(request: Request, exc: UnsafeUrl) -> JSONResponse:
+        return JSONResponse({"error": "unsafe_url", "detail": str(exc)}, status_code=422)
+
+    for module in (subscriptions, reads, alerts, health):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    return app
+
+
+def serve(settings: Settings, *, host: str = "127.0.0.1", port: int | None = None) -> None:
+    import uvicorn
+
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=host,
+        port=settings.api_port if port is None else port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )

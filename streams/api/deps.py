@@ -1,0 +1,61 @@
+"""Request dependencies: the database engine, the caller's key, the stream listener."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import Engine
+
+from models.alerts import Filters
+from streams.alerts.listen import Listener
+from streams.api import keys
+from streams.api.errors import Invalid, Unauthorized
+from streams.settings import Settings
+
+
+def engine(request: Request) -> Engine:
+    found: Engine = request.app.state.engine
+    return found
+
+
+def settings(request: Request) -> Settings:
+    found: Settings = request.app.state.settings
+    return found
+
+
+def listener(request: Request) -> Listener:
+    found: Listener = request.app.state.listener
+    return found
+
+
+def api_key(
+    engine: Annotated[Engine, Depends(engine)],
+    authorization: Annotated[str | None, Header()] = None,
+) -> keys.ApiKey:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send Authorization: Bearer <key> (dyadwatch apikey create)")
+    with engine.connect() as conn:
+        found = keys.lookup(conn, token.strip())
+    if found is None:
+        raise Unauthorized("unknown or revoked API key")
+    return found
+
+
+def check_filter_sizes(filters: Filters | None, limit: int) -> None:
+    if filters is not None and filters.largest() > limit:
+        raise Invalid(f"a filter list may hold at most {limit} items")
+
+
+def pair(value: str) -> str:
+    a, sep, b = value.upper().partition("-")
+    if not (sep and len(a) == 2 and len(b) == 2 and a.isalpha() and b.isalpha()) or a == b:
+        raise Invalid("a dyad is two country codes joined by a dash, like US-VE")
+    return "-".join(sorted((a, b)))
+
+
+EngineDep = Annotated[Engine, Depends(engine)]
+SettingsDep = Annotated[Settings, Depends(settings)]
+KeyDep = Annotated[keys.ApiKey, Depends(api_key)]
+ListenerDep = Annotated[Listener, Depends(listener)]

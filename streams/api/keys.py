@@ -1,0 +1,64 @@
+"""API keys: generated once, shown once, stored as a SHA-256 hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from models.alerts import ApiKeyRow
+
+KEYS: Table = ApiKeyRow.__table__  # type: ignore[assignment]
+PREFIX = "dw_"
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: str
+    name: str
+
+
+def new_key() -> str:
+    return PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_key(key: str) -> str:
+    # Keys are 256 random bits, so a plain hash (no salt, no stretching) is enough.
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def create_key(conn: Connection, name: str) -> tuple[ApiKey, str]:
+    """A new key: its record and the key itself, which is not kept anywhere."""
+    key = new_key()
+    record = ApiKey(uuid.uuid4().hex, name)
+    conn.execute(insert(KEYS), {"id": record.id, "name": name, "key_hash": hash_key(key)})
+    return record, key
+
+
+def lookup(conn: Connection, key: str) -> ApiKey | None:
+    k = KEYS.c
+    row = conn.execute(
+        select(k.id, k.name).where(k.key_hash == hash_key(key), k.revoked_at.is_(None))
+    ).first()
+    return ApiKey(row.id, row.name) if row else None
+
+
+def list_keys(conn: Connection) -> list[tuple[str, str, str, str | None]]:
+    k = KEYS.c
+    rows = conn.execute(select(k.id, k.name, k.created_at, k.revoked_at).order_by(k.created_at))
+    return [
+        (r.id, r.name, r.created_at.isoformat(), r.revoked_at and r.revoked_at.isoformat())
+        for r in rows
+    ]
+
+
+def revoke(conn: Connection, key_id: str) -> bool:
+    k = KEYS.c
+    done = conn.execute(
+        update(KEYS).where(k.id == key_id, k.revoked_at.is_(None)).values(revoked_at=func.now())
+    )
+    return bool(done.rowcount)

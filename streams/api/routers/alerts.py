@@ -1,0 +1,72 @@
+"""/v1/alerts/stream: the key's alerts as Server-Sent Events, resumable with Last-Event-ID.
+
+Each event's id is the alert's seq, which commits in order, so a client that reconnects
+with the last id it saw gets exactly the alerts after it. PostgreSQL NOTIFY wakes the
+stream as soon as an alert is stored; a comment every 15 s keeps proxies from closing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from streams.api import reads
+from streams.api.deps import EngineDep, KeyDep, ListenerDep
+from streams.api.errors import Invalid
+
+router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
+
+PAGE = 200
+KEEPALIVE = 15.0
+
+
+@router.get("/stream", response_class=StreamingResponse)
+async def stream(
+    request: Request,
+    key: KeyDep,
+    engine: EngineDep,
+    listener: ListenerDep,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    after: Annotated[int | None, Query(ge=0, description="start after this seq; 0: all")] = None,
+) -> StreamingResponse:
+    """Alerts from now on (or after `Last-Event-ID` / `after`), as `event: alert` lines."""
+    if last_event_id is not None:
+        if not last_event_id.strip().isdigit():
+            raise Invalid("Last-Event-ID must be an id this stream sent")
+        start = int(last_event_id)
+    elif after is not None:
+        start = after
+    else:
+        start = await asyncio.to_thread(_latest, engine, key.id)
+
+    async def events() -> AsyncIterator[str]:
+        seq = start
+        yield "retry: 1000\n\n"
+        while not await request.is_disconnected():
+            seen = listener.generation
+            rows = await asyncio.to_thread(_after, engine, key.id, seq)
+            for seq, payload in rows:
+                data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+                yield f"id: {seq}\nevent: alert\ndata: {data}\n\n"
+            if len(rows) == PAGE:
+                continue
+            if await listener.wait(seen, KEEPALIVE) == seen:
+                yield ": keepalive\n\n"
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+
+def _latest(engine: EngineDep, key_id: str) -> int:
+    with engine.connect() as conn:
+        return reads.latest_seq(conn, key_id)
+
+
+def _after(engine: EngineDep, key_id: str, seq: int) -> list[tuple[int, object]]:
+    with engine.connect() as conn:
+        return reads.alerts_after(conn, key_id, seq, PAGE)

@@ -1,0 +1,72 @@
+"""/v1/subscriptions: a key's own subscriptions, and the deliveries made for them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from models.alerts import SubscriptionIn, SubscriptionOut, SubscriptionPatch
+from streams.alerts.ssrf import check_url
+from streams.api import repository
+from streams.api.deps import EngineDep, KeyDep, SettingsDep, check_filter_sizes
+from streams.settings import Settings
+
+router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
+
+
+def _check_url(url: object, settings: Settings) -> None:
+    if url is not None:
+        check_url(str(url), allow_private=settings.webhook_allow_private)
+
+
+@router.post("", status_code=201, response_model_exclude_none=True)
+def create(
+    body: SubscriptionIn, key: KeyDep, engine: EngineDep, settings: SettingsDep
+) -> SubscriptionOut:
+    """Subscribe. A webhook subscription without a secret gets one, shown in this answer only."""
+    check_filter_sizes(body.filters, settings.max_filter_items)
+    _check_url(body.webhook_url, settings)
+    with engine.begin() as conn:
+        return repository.create(conn, key.id, body)
+
+
+@router.get("", response_model_exclude_none=True)
+def list_all(key: KeyDep, engine: EngineDep) -> list[SubscriptionOut]:
+    with engine.connect() as conn:
+        return repository.list_for(conn, key.id)
+
+
+@router.get("/{sub_id}", response_model_exclude_none=True)
+def read(sub_id: str, key: KeyDep, engine: EngineDep) -> SubscriptionOut:
+    with engine.connect() as conn:
+        return repository.get(conn, key.id, sub_id)
+
+
+@router.patch("/{sub_id}", response_model_exclude_none=True)
+def change(
+    sub_id: str, body: SubscriptionPatch, key: KeyDep, engine: EngineDep, settings: SettingsDep
+) -> SubscriptionOut:
+    check_filter_sizes(body.filters, settings.max_filter_items)
+    _check_url(body.webhook_url, settings)
+    with engine.begin() as conn:
+        return repository.patch(conn, key.id, sub_id, body)
+
+
+@router.delete("/{sub_id}", status_code=204)
+def remove(sub_id: str, key: KeyDep, engine: EngineDep) -> Response:
+    with engine.begin() as conn:
+        repository.remove(conn, key.id, sub_id)
+    return Response(status_code=204)
+
+
+@router.get("/{sub_id}/deliveries")
+def deliveries(
+    sub_id: str,
+    key: KeyDep,
+    engine: EngineDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[dict[str, Any]]:
+    """The latest webhook deliveries, each with its attempts (status codes, latency, errors)."""
+    with engine.connect() as conn:
+        return repository.deliveries(conn, key.id, sub_id, limit)
