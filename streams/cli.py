@@ -211,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="the status on this date (YYYY-MM-DD)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add("rebuild", _rebuild, "recompute all dyad state from the events table")
+    from streams.api.cli_commands import add_commands
+
+    add_commands(add)
     return parser
 
 

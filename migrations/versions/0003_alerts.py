@@ -46,7 +46,12 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("key_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
@@ -61,14 +66,31 @@ def upgrade() -> None:
         sa.Column("webhook_url", sa.Text(), nullable=True),
         sa.Column("secret", sa.Text(), nullable=True),
         sa.Column("active", sa.Boolean(), server_default="true", nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.CheckConstraint("channel IN ('webhook','sse')", name=op.f("ck_subscriptions_channel_known")),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.CheckConstraint(
+            "channel IN ('webhook','sse')", name=op.f("ck_subscriptions_channel_known")
+        ),
         sa.CheckConstraint(
             "channel <> 'webhook' OR (webhook_url IS NOT NULL AND secret IS NOT NULL)",
             name=op.f("ck_subscriptions_webhook_complete"),
         ),
-        sa.ForeignKeyConstraint(["api_key_id"], ["api_keys.id"], name=op.f("fk_subscriptions_api_key_id_api_keys"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["api_key_id"],
+            ["api_keys.id"],
+            name=op.f("fk_subscriptions_api_key_id_api_keys"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscriptions")),
     )
     op.create_index("ix_subscriptions_api_key_id", "subscriptions", ["api_key_id"], unique=False)
@@ -81,14 +103,32 @@ def upgrade() -> None:
         sa.Column("dyad", sa.String(length=5), nullable=False),
         sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("source_recorded_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["subscription_id"], ["subscriptions.id"], name=op.f("fk_alerts_subscription_id_subscriptions"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"],
+            ["subscriptions.id"],
+            name=op.f("fk_alerts_subscription_id_subscriptions"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
         sa.UniqueConstraint("seq", name=op.f("uq_alerts_seq")),
     )
-    op.create_index("ix_alerts_subscription_id_seq", "alerts", ["subscription_id", "seq"], unique=False)
-    op.create_index("ix_alerts_unpublished", "alerts", ["created_at"], unique=False, postgresql_where="published_at IS NULL")
+    op.create_index(
+        "ix_alerts_subscription_id_seq", "alerts", ["subscription_id", "seq"], unique=False
+    )
+    op.create_index(
+        "ix_alerts_unpublished",
+        "alerts",
+        ["created_at"],
+        unique=False,
+        postgresql_where="published_at IS NULL",
+    )
     op.create_table(
         "deliveries",
         sa.Column("alert_id", sa.String(length=32), nullable=False),
@@ -96,18 +136,41 @@ def upgrade() -> None:
         sa.Column("endpoint", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), server_default="pending", nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("next_attempt_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column(
+            "next_attempt_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
         sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_status_code", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("last_latency_ms", sa.Float(), nullable=True),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.CheckConstraint("status IN ('pending','delivered','dead')", name=op.f("ck_deliveries_status_known")),
-        sa.ForeignKeyConstraint(["alert_id"], ["alerts.id"], name=op.f("fk_deliveries_alert_id_alerts"), ondelete="CASCADE"),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.CheckConstraint(
+            "status IN ('pending','delivered','dead')", name=op.f("ck_deliveries_status_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["alert_id"],
+            ["alerts.id"],
+            name=op.f("fk_deliveries_alert_id_alerts"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("alert_id", name=op.f("pk_deliveries")),
     )
-    op.create_index("ix_deliveries_due", "deliveries", ["next_attempt_at"], unique=False, postgresql_where="status = 'pending'")
+    op.create_index(
+        "ix_deliveries_due",
+        "deliveries",
+        ["next_attempt_at"],
+        unique=False,
+        postgresql_where="status = 'pending'",
+    )
     op.create_table(
         "delivery_attempts",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=True), nullable=False),
@@ -117,10 +180,17 @@ def upgrade() -> None:
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("latency_ms", sa.Float(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(["alert_id"], ["deliveries.alert_id"], name=op.f("fk_delivery_attempts_alert_id_deliveries"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["alert_id"],
+            ["deliveries.alert_id"],
+            name=op.f("fk_delivery_attempts_alert_id_deliveries"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery_attempts")),
     )
-    op.create_index("ix_delivery_attempts_alert_id", "delivery_attempts", ["alert_id"], unique=False)
+    op.create_index(
+        "ix_delivery_attempts_alert_id", "delivery_attempts", ["alert_id"], unique=False
+    )
     for statement in NOTIFY:
         op.execute(statement)
 
