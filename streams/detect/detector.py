@@ -135,6 +135,8 @@ class _Reader:
         self.sentences = sentences
         self.published = published
         self.matcher = mention_matcher(lang)
+        entities = self.matcher.gazetteer.entities
+        self.blocs = frozenset(code for code, entity in entities.items() if entity.kind == "bloc")
         self._views: dict[int, Sentence] = {}
 
     def view(self, index: int) -> Sentence:
@@ -213,6 +215,9 @@ class _Reader:
             mentions = self.view(back).mentions
             for mention in reversed(mentions):
                 if back == index and mention.start >= pair.start:
+                    continue
+                # "The two countries" are states; a bloc or the UN named nearby is a venue.
+                if mention.code in self.blocs:
                     continue
                 if mention.code and mention.code not in codes:
                     codes.append(mention.code)

@@ -108,6 +108,9 @@ class Lexicon(_Strict):
     reach_through: list[str] = []
     determiners: list[str] = []
     clause_breaks: list[str]
+    # Relative pronouns end a clause looking back ("the deal which lifts sanctions" has
+    # no state subject) but not looking ahead ("crude it supplies to Chinese refiners").
+    relatives: list[str] = []
     pair_words: list[str]
     adjective_side: Literal["before", "after"]
     # Words that may sit between a trigger noun and its glued adjective ("new", "الاقتصادية").

@@ -34,6 +34,7 @@ class Words:
     conjunctions: frozenset[str]
     determiners: frozenset[str]
     clause_breaks: frozenset[str]
+    relatives: frozenset[str]
     prepositions: frozenset[str]
     reach_through: frozenset[str]
     adjective_gap: frozenset[str]
@@ -132,6 +133,8 @@ def clause_bounds(sentence: Sentence, first: int, last: int, words: Words) -> tu
     """Token range of the clause around trigger tokens [first, last]; asides do not end it."""
     left = first
     while left > 0 and first - left < _MAX_CLAUSE:
+        if sentence.words[left - 1] in words.relatives:
+            break
         if _is_break(sentence, left - 1, words, True):
             aside = _insertion(sentence, left - 1, -1)
             if aside is None:
@@ -230,6 +233,10 @@ def assign_roles(
     taken: set[str] = set()
     for chain in ordered:
         role, source = _chain_role(sentence, chain, frame, words, (first, last, left))
+        if source == "subject" and _coordinated(sentence, chain, first, words):
+            # "ضعف الاقتصاد الصيني واحتمال زيادة صادرات النفط": a conjunction between
+            # them puts the state in another phrase than the trigger's.
+            continue
         if source in ("subject", "object"):
             if source in taken:
                 continue
@@ -251,6 +258,16 @@ def assign_roles(
     return arguments
 
 
+def _coordinated(sentence: Sentence, chain: list[int], first: int, words: Words) -> bool:
+    """A conjunction stands between a state before the trigger and the trigger."""
+    for word in sentence.words[sentence.last_token_of[chain[-1]] + 1 : first]:
+        if word in words.conjunctions:
+            return True
+        if any(word.startswith(c) and len(word) > len(c) + 2 for c in words.conjunction_clitics):
+            return True
+    return False
+
+
 def _subject_beyond(
     sentence: Sentence, bounds: tuple[int, int, int], frame: Frame, words: Words
 ) -> list[Argument]:
@@ -260,6 +277,8 @@ def _subject_beyond(
     name their actor before the complementizer; look past clause words, not punctuation.
     """
     first, last, left = bounds
+    if left > 0 and sentence.words[left - 1] in words.relatives:
+        return []  # a relative clause's subject is its head noun, never a state before it
     outer = reach_left(sentence, left, _MAX_CLAUSE)
     indexes = [
         i

@@ -124,6 +124,7 @@ def language_rules(lang: str) -> LanguageRules:
         conjunctions=_word_set(lexicon.conjunctions, lexicon),
         determiners=_word_set(lexicon.determiners, lexicon),
         clause_breaks=_word_set(lexicon.clause_breaks, lexicon),
+        relatives=_word_set(lexicon.relatives, lexicon),
         prepositions=_word_set(lexicon.prepositions + marker_words, lexicon),
         reach_through=_word_set(lexicon.reach_through, lexicon),
         adjective_gap=_word_set(lexicon.adjective_gap, lexicon),
