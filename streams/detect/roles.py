@@ -19,7 +19,7 @@ from streams.detect.mentions import Mention
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
 # Quotes are not here: a quoted phrase ("very big sanctions") sits inside its clause.
-_CLAUSE_PUNCTUATION = frozenset(",،;؛:()")
+_CLAUSE_PUNCTUATION = frozenset(",،;؛:()—–")
 _MAX_TARGET_GAP = 8  # words between a trigger and the marker of a state after it
 _MAX_REACH = 5  # words a marker may stand before the state it introduces
 _MAX_CLAUSE = 16  # words on each side of a trigger a clause may span
@@ -285,7 +285,8 @@ def _subject_beyond(
         for i in range(len(sentence.mentions))
         if sentence.first_token_of[i] >= outer and sentence.last_token_of[i] < left
     ]
-    for chain in reversed(_chains(sentence, indexes, words)):
+    # The governing clause's first subject: "Germany declined X but imposed an embargo".
+    for chain in _chains(sentence, indexes, words):
         role, source = _chain_role(sentence, chain, frame, words, (first, last, outer))
         if source != "subject" or role == "none":
             continue
