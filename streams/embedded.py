@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -105,9 +106,14 @@ def _foreground(settings: Settings, n_workers: int) -> int:
         }
         logs = home / "logs"
         logs.mkdir(exist_ok=True)
-        for i in range(n_workers):
-            worker_procs.append(_spawn_worker(env, logs / f"worker-{i}.log"))
-        state = StackState(bootstrap, database_url, "", os.getpid(), broker)
+        # The API is one more supervised process, after the workers.
+        api_url = f"http://127.0.0.1:{settings.api_port or _free_port()}"
+        env["DYADWATCH_API_PORT"] = api_url.rsplit(":", 1)[1]
+        names = [f"worker-{i}" for i in range(n_workers)] + ["api"]
+        for name in names:
+            worker_procs.append(_spawn_worker(env, logs / f"{name}.log", name.split("-")[0]))
+        _wait_healthy(api_url, worker_procs[-1], logs / "api.log")
+        state = StackState(bootstrap, database_url, api_url, os.getpid(), broker)
         state.write(home)
         print("dyadwatch is up", flush=True)
         _print_state(state)
@@ -116,8 +122,9 @@ def _foreground(settings: Settings, n_workers: int) -> int:
             for i, proc in enumerate(worker_procs):
                 if proc.poll() is not None and not stopping:
                     # A crashed worker is restarted; Kafka redelivers what it had not committed.
-                    print(f"worker {i} exited with {proc.returncode}; restarting", flush=True)
-                    worker_procs[i] = _spawn_worker(env, logs / f"worker-{i}.log")
+                    print(f"{names[i]} exited with {proc.returncode}; restarting", flush=True)
+                    command = names[i].split("-")[0]
+                    worker_procs[i] = _spawn_worker(env, logs / f"{names[i]}.log", command)
             time.sleep(0.5)
     finally:
         clear_state(home)
@@ -135,10 +142,34 @@ def _foreground(settings: Settings, n_workers: int) -> int:
     return 0
 
 
-def _spawn_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    import httpx
+
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ConfigError(f"the API process exited with {proc.returncode}; see {log}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise ConfigError(f"the API did not answer at {url}; see {log}")
+
+
+def _spawn_worker(
+    env: dict[str, str], log: Path, command: str = "worker"
+) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker"],
+            [sys.executable, "-m", "streams.cli", command],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=out,
