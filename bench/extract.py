@@ -25,8 +25,8 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models.events import Article, Event  # noqa: E402
-from streams.detect.detector import detect  # noqa: E402
+from models.events import Article, Event
+from streams.detect.detector import detect
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/saudinewsnet-ar.jsonl.gz"
 
@@ -68,11 +68,13 @@ def run(path: Path, sample: int, seed: int, trace: bool) -> None:
     print(f"corpus            {path.name}: {total} articles, {chars / max(total, 1):.0f} chars avg")
     print(f"read+decode only  {read_seconds:.2f} s")
     print(f"detect            {seconds:.2f} s on one core")
-    print(f"throughput        {total / seconds:,.0f} articles/s, {chars / seconds / 1e6:.2f} M chars/s")
+    rate, char_rate = total / seconds, chars / seconds / 1e6
+    print(f"throughput        {rate:,.0f} articles/s, {char_rate:.2f} M chars/s")
     print(f"peak memory       {peak_rss:.0f} MiB RSS (process, corpus held in memory)")
     if trace:
         print(f"peak traced       {peak_traced / 2**20:.1f} MiB during detection")
-    print(f"events            {len(events)} = {1000 * len(events) / max(total, 1):.1f} per 1,000 articles")
+    per_thousand = 1000 * len(events) / max(total, 1)
+    print(f"events            {len(events)} = {per_thousand:.1f} per 1,000 articles")
     for event_type, count in sorted(Counter(e.type for e in events).items()):
         print(f"  {event_type:22} {count:5}  ({1000 * count / max(total, 1):.1f}/1000)")
     print(f"\n{min(sample, len(events))} random detections (seed {seed}):")

@@ -75,6 +75,8 @@ def _compile(lexicon: Lexicon) -> DateRules:
         rf"{month_pair('month2')}\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*,\s*(?P<year2>(?:19|20)\d\d))?(?!\d)",
         rf"{month_pair('month3')}\s*,?\s*(?:{_alternation(years)})?\s*(?P<year3>(?:19|20)\d\d)",
         rf"(?:{_alternation(years)})\s+(?P<year4>(?:19|20)\d\d)",
+        # "في مايو", "in May": a bare month after a preposition is the latest such month.
+        rf"(?:{_alternation(years)})\s+(?>{month_pair('month4')})(?!\s*,?\s*\d)",
         rf"(?P<weekday>{_alternation(list(weekdays))})",
         rf"(?P<relative>{_alternation(list(relative))})",
     ]
@@ -102,7 +104,7 @@ def find_date(
 
 def _resolve(match: re.Match[str], rules: DateRules, published: dt.date | None) -> str | None:
     groups = match.groupdict()
-    month_text = groups["month"] or groups["month2"] or groups["month3"]
+    month_text = groups["month"] or groups["month2"] or groups["month3"] or groups["month4"]
     if month_text is not None:
         month = rules.months.get(_key(month_text, rules.fold_case))
         if month is None:

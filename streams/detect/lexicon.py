@@ -168,6 +168,22 @@ def available_lexicons() -> list[str]:
     return sorted(path.stem for path in LEXICON_DIR.glob("*.yaml"))
 
 
+def parse_lexicon(raw: object, source: str) -> Lexicon:
+    """Validate one lexicon document; every problem is reported with its key."""
+    try:
+        lexicon = Lexicon.model_validate(raw)
+    except ValidationError as error:
+        lines = [
+            ".".join(str(part) for part in item["loc"]) + f": {item['msg']}"
+            for item in error.errors()
+        ]
+        raise LexiconError(f"{source} is invalid:\n  " + "\n  ".join(lines)) from error
+    problems = _check_patterns(lexicon)
+    if problems:
+        raise LexiconError(f"{source} is invalid:\n  " + "\n  ".join(problems))
+    return lexicon
+
+
 @cache
 def load_lexicon(lang: str) -> Lexicon:
     path = LEXICON_DIR / f"{lang}.yaml"
@@ -178,17 +194,9 @@ def load_lexicon(lang: str) -> Lexicon:
             raw = yaml.safe_load(handle)
     except yaml.YAMLError as error:
         raise LexiconError(f"{path.name} is not valid YAML: {error}") from error
-    try:
-        lexicon = Lexicon.model_validate(raw)
-    except ValidationError as error:
-        lines = [
-            ".".join(str(part) for part in item["loc"]) + f": {item['msg']}"
-            for item in error.errors()
-        ]
-        raise LexiconError(f"{path.name} is invalid:\n  " + "\n  ".join(lines)) from error
-    problems = _check_patterns(lexicon)
+    lexicon = parse_lexicon(raw, path.name)
     if lexicon.lang != lang:
-        problems.append(f"lang is {lexicon.lang!r}, file name says {lang!r}")
-    if problems:
-        raise LexiconError(f"{path.name} is invalid:\n  " + "\n  ".join(problems))
+        raise LexiconError(
+            f"{path.name} is invalid:\n  lang is {lexicon.lang!r}, file says {lang!r}"
+        )
     return lexicon

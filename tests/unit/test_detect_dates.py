@@ -1,0 +1,74 @@
+"""Dates of events: explicit ones keep their precision, relative ones need publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from streams.detect.arabic import fold_arabic
+from streams.detect.dates import find_date
+
+PUBLISHED = dt.date(2022, 3, 10)  # a Thursday
+
+
+def _ar(text: str, published: dt.date | None = PUBLISHED) -> str | None:
+    folded = fold_arabic(text).folded
+    return find_date(folded, 0, len(folded), 0, "ar", published)
+
+
+def _en(text: str, published: dt.date | None = PUBLISHED) -> str | None:
+    return find_date(text, 0, len(text), 0, "en", published)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قطعت العلاقات في عام 2019", "2019"),
+        ("في عام ٢٠١٨ أعادت فرض العقوبات", "2018"),
+        ("في 28 يناير 2019", "2019-01-28"),
+        ("في كانون الثاني/يناير 2019", "2019-01"),
+        ("في 20 تموز 2015", "2015-07-20"),
+        ("في أغسطس الماضي", "2021-08"),
+        ("الخميس", "2022-03-10"),
+        ("يوم الاثنين", "2022-03-07"),
+        ("أمس", "2022-03-09"),
+        ("الشهر الماضي", "2022-02"),
+        ("العام الماضي", "2021"),
+        ("بلا تاريخ", None),
+    ],
+)
+def test_arabic_dates(text: str, expected: str | None) -> None:
+    assert _ar(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in 2019", "2019"),
+        ("on 28 January 2019", "2019-01-28"),
+        ("on January 28, 2019", "2019-01-28"),
+        ("in March 2023", "2023-03"),
+        ("in May", "2021-05"),
+        ("in February", "2022-02"),
+        ("on Thursday", "2022-03-10"),
+        ("on Monday", "2022-03-07"),
+        ("yesterday", "2022-03-09"),
+        ("last month", "2022-02"),
+        ("last year", "2021"),
+        ("it may impose 25% tariffs", None),
+    ],
+)
+def test_english_dates(text: str, expected: str | None) -> None:
+    assert _en(text) == expected
+
+
+def test_relative_words_need_a_publication_date() -> None:
+    assert _ar("الخميس", None) is None
+    assert _en("last month", None) is None
+    assert _en("in 2019", None) == "2019"
+
+
+def test_the_date_nearest_the_trigger_wins() -> None:
+    text = "Sanctions followed in 2019, five years after talks began in 2014"
+    assert find_date(text, 0, len(text), text.index("followed"), "en", None) == "2019"

@@ -1,0 +1,28 @@
+"""Language of untagged articles, among the languages that have rules."""
+
+from __future__ import annotations
+
+from models.events import Article
+from streams.detect.langid import article_language, identify, supported_languages
+
+
+def test_supported_languages_have_both_lexicon_and_gazetteer() -> None:
+    assert {"ar", "en", "fr"} <= set(supported_languages())
+
+
+def test_script_and_stopwords_decide() -> None:
+    assert identify("فرضت الولايات المتحدة عقوبات جديدة على روسيا يوم الخميس") == "ar"
+    assert identify("The United States imposed new sanctions on Russia on Thursday.") == "en"
+    assert identify("Les États-Unis ont imposé de nouvelles sanctions à la Russie.") == "fr"
+
+
+def test_unsupported_text_is_none() -> None:
+    assert identify("Соединённые Штаты ввели санкции") is None
+    assert identify("12345 !!!") is None
+
+
+def test_a_supported_tag_is_trusted_and_an_unknown_one_ignored() -> None:
+    english = "The United States imposed new sanctions on Russia."
+    assert article_language(Article(id="a", text=english, lang="fr")) == "fr"
+    assert article_language(Article(id="a", text=english, lang="en-GB")) == "en"
+    assert article_language(Article(id="a", text=english, lang="de")) == "en"

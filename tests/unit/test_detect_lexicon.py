@@ -1,0 +1,74 @@
+"""Lexicon files: every shipped one validates; a broken one is reported by key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from streams.detect.lexicon import (
+    LEXICON_DIR,
+    LexiconError,
+    available_lexicons,
+    expand_macros,
+    load_lexicon,
+    parse_lexicon,
+)
+from streams.detect.rules import language_rules
+
+
+def _raw(lang: str = "en") -> dict[str, Any]:
+    data = yaml.safe_load((LEXICON_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "fr"])
+def test_shipped_lexicons_load_and_compile(lang: str) -> None:
+    assert lang in available_lexicons()
+    lexicon = load_lexicon(lang)
+    rules = language_rules(lang)
+    assert lexicon.lang == lang
+    assert len(rules.triggers) == len(lexicon.triggers)
+    # Every trigger can be found through an anchor, or the cheap first pass would hide it.
+    assert all(trigger.anchors for trigger in rules.triggers)
+
+
+def test_unknown_frame_is_reported() -> None:
+    raw = _raw()
+    raw["triggers"][0]["frame"] = "no_such_frame"
+    with pytest.raises(LexiconError, match="no_such_frame"):
+        parse_lexicon(raw, "en.yaml")
+
+
+def test_bad_pattern_is_reported_with_its_trigger() -> None:
+    raw = _raw()
+    raw["triggers"][0]["patterns"] = ["sanctions (unclosed"]
+    with pytest.raises(LexiconError, match=r"triggers\[0\]"):
+        parse_lexicon(raw, "en.yaml")
+
+
+def test_unknown_macro_and_wrong_types_are_reported() -> None:
+    raw = _raw()
+    raw["triggers"][0]["patterns"] = ["<nowhere> sanctions"]
+    with pytest.raises(LexiconError, match="unknown macro <nowhere>"):
+        parse_lexicon(raw, "en.yaml")
+    raw = _raw()
+    raw["stopwords"] = [True]  # YAML reads a bare `on` or `no` as a boolean
+    with pytest.raises(LexiconError, match=r"stopwords\.0"):
+        parse_lexicon(raw, "en.yaml")
+    raw = _raw()
+    raw["dates"]["months"] = raw["dates"]["months"][:11]
+    with pytest.raises(LexiconError, match="months"):
+        parse_lexicon(raw, "en.yaml")
+
+
+def test_gap_macro_allows_words_but_not_sentence_ends() -> None:
+    import re
+
+    gap = re.compile("cut" + expand_macros("<gap2>", {}) + r"\s+ties")
+    assert gap.search("cut all diplomatic ties")
+    assert gap.search("cut Iran, Monday, ties")
+    assert not gap.search("cut. The ties")
+    assert not gap.search("cut one two three ties")

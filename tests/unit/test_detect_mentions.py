@@ -1,0 +1,62 @@
+"""State mentions: glued Arabic clitics are kept apart from names, not stemmed away."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from streams.detect.arabic import fold_arabic
+from streams.detect.mentions import mention_matcher
+
+
+def _ar(text: str, on: dt.date | None = None) -> list[tuple[str, str | None, str, bool]]:
+    folded = fold_arabic(text).folded
+    found = mention_matcher("ar").find(folded, 0, len(folded), on)
+    return [(folded[m.start : m.end], m.code, m.clitic, m.conjoined) for m in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "clitic", "conjoined"),
+    [
+        ("روسيا", "RU", "", False),
+        ("وروسيا", "RU", "", True),
+        ("لروسيا", "RU", "ل", False),
+        ("بالولايات المتحدة", "US", "ب", False),
+        ("وللصين", "CN", "ل", True),
+        ("والصين", "CN", "", True),
+        ("فبإيران", "IR", "ب", True),
+        ("الأميركية", "US", "", False),
+        ("الإيرانيين", "IR", "", False),
+    ],
+)
+def test_clitics_are_split_from_the_name(
+    text: str, code: str, clitic: str, conjoined: bool
+) -> None:
+    [(_, found_code, found_clitic, found_conjoined)] = _ar(text)
+    assert (found_code, found_clitic, found_conjoined) == (code, clitic, conjoined)
+
+
+def test_a_definite_name_needs_its_article() -> None:
+    assert _ar("صين") == []
+
+
+def test_longest_form_wins() -> None:
+    [(form, code, _, _)] = _ar("كوريا الشمالية")
+    assert (form, code) == ("كوريا الشماليه", "KP")
+
+
+def test_leaders_resolve_by_the_article_date() -> None:
+    assert _ar("بايدن", dt.date(2022, 3, 1))[0][1] == "US"
+    # Out of office, a leader still speaks for his last state ("إدارة ترمب" in 2022).
+    assert _ar("ترمب", dt.date(2022, 3, 1))[0][1] == "US"
+
+
+def test_group_words_name_no_state() -> None:
+    assert [code for _, code, _, _ in _ar("الدول الغربية")] == [None]
+
+
+def test_english_names_are_case_sensitive() -> None:
+    text = "US sanctions hit us hard, Washington said."
+    found = mention_matcher("en").find(text, 0, len(text), None)
+    assert [(text[m.start : m.end], m.code) for m in found] == [("US", "US"), ("Washington", "US")]
