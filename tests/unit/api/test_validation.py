@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from models.alerts import Filters, SubscriptionIn
+from streams.api.deps import pair
+from streams.api.errors import Invalid
+from streams.api.keys import PREFIX, hash_key, new_key
+from streams.api.reads import decode_cursor, encode_cursor
+
+
+def test_pairs_are_normalized_to_sorted_upper_case() -> None:
+    assert pair("ve-us") == "US-VE"
+    assert pair("US-VE") == "US-VE"
+    for bad in ("USVE", "US-", "U1-VE", "US-US", "USA-VE"):
+        with pytest.raises(Invalid):
+            pair(bad)
+
+
+def test_filters_normalize_codes_and_refuse_junk() -> None:
+    f = Filters(countries=["ve", "US", "us"], pairs=["ve-us", "US-VE", "ru-us"])
+    assert f.countries == ["US", "VE"]
+    assert f.pairs == ["RU-US", "US-VE"]
+    with pytest.raises(ValidationError):
+        Filters(countries=["Venezuela"])
+    with pytest.raises(ValidationError):
+        Filters(pairs=["US-US"])
+    with pytest.raises(ValidationError):
+        Filters(event_types=["sanction.threatened"])  # type: ignore[list-item]
+    with pytest.raises(ValidationError):
+        Filters(min_confidence=1.5)
+
+
+def test_subscription_secrets_are_bounded_and_hidden_from_repr() -> None:
+    with pytest.raises(ValidationError):
+        SubscriptionIn(webhook_url="https://h.example/x", secret="short")  # type: ignore[arg-type]
+    sub = SubscriptionIn(webhook_url="https://h.example/x", secret="x" * 20)  # type: ignore[arg-type]
+    assert "x" * 20 not in repr(sub)
+    with pytest.raises(ValidationError):
+        SubscriptionIn(unknown=1)  # type: ignore[call-arg]
+
+
+def test_keys_are_random_and_stored_only_as_hashes() -> None:
+    a, b = new_key(), new_key()
+    assert a != b and a.startswith(PREFIX) and len(a) > 40
+    assert hash_key(a) == hash_key(a) and len(hash_key(a)) == 64 and a not in hash_key(a)
+
+
+def test_change_feed_cursor_round_trips_and_refuses_forgeries() -> None:
+    at = dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+    assert decode_cursor(encode_cursor(at, "abc")) == (at, "abc")
+    with pytest.raises(Invalid):
+        decode_cursor("not-a-cursor")
