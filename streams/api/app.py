@@ -112,4 +112,6 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int | None = Non
         port=settings.api_port if port is None else port,
         log_level=settings.log_level.lower(),
         access_log=False,
+        # Open SSE streams never end by themselves; they must not hold a restart for long.
+        timeout_graceful_shutdown=3,
     )

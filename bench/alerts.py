@@ -1,0 +1,286 @@
+"""Alert latency benchmark: from an article entering `news.articles` to the signed webhook
+arriving at a local receiver, and to the same alert arriving on the SSE stream.
+
+Starts Apache Kafka (or Tansu without Java) and PostgreSQL unless DYADWATCH_KAFKA_BOOTSTRAP /
+DYADWATCH_DATABASE_URL are set; per rate, a fresh database, topics and consumer group, one
+worker process (detect, state, alerts, webhook delivery) and one API process. Each article
+is a new English sanctions report on a directed pair never seen before, so each one makes
+exactly one state change and one alert. Latency is measured on this machine's clock from the
+moment the producer hands the article to Kafka to the moment the receiver reads the request.
+
+    python bench/alerts.py [--rates 10 50 200] [--seconds 10] [--broker kafka|tansu]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import ExitStack
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from kafka import KafkaProducer
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from models.events import Article  # noqa: E402
+from streams.api.keys import create_key  # noqa: E402
+from streams.db import engine_for, migrate  # noqa: E402
+from streams.detect.detector import detect  # noqa: E402
+from streams.services.kafka import java_available, start_kafka, start_tansu  # noqa: E402
+from streams.services.postgres import create_database, start_postgres  # noqa: E402
+from streams.settings import Settings  # noqa: E402
+from streams.topics import Topics, ensure_topics  # noqa: E402
+
+DAY = "2024-05-06"
+
+
+def countries() -> list[tuple[str, str]]:
+    """(code, English name) of the states whose first name the detector reads back exactly."""
+    data = yaml.safe_load((ROOT / "streams/detect/gazetteer/en.yaml").read_text())
+    found = []
+    for code, forms in sorted(data["countries"].items()):
+        name = forms["names"][0]
+        for other in ("Kenya", "Chile"):
+            text = f"{name} imposed new sanctions on {other}."
+            events = detect(Article(id="probe", text=text, published_at=DAY))
+            if [(e.actor, e.type, e.status) for e in events] != [
+                (code, "sanction.imposed", "occurred")
+            ]:
+                break
+        else:
+            found.append((code, name))
+    return found
+
+
+class Receiver:
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                at = time.perf_counter()
+                alert = json.loads(body)
+                outer.times.setdefault(alert["evidence"][0]["article_id"], at)
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+
+def read_sse(url: str, key: str, times: dict[str, float], ready: threading.Event) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+    timeout = httpx.Timeout(5, read=None)
+    # The API process is stopped under the open stream at the end of each run.
+    with (
+        contextlib.suppress(httpx.HTTPError),
+        httpx.stream("GET", url, headers=headers, timeout=timeout) as r,
+    ):
+        ready.set()
+        for line in r.iter_lines():
+            if line.startswith("data: "):
+                alert = json.loads(line[6:])
+                times.setdefault(alert["evidence"][0]["article_id"], time.perf_counter())
+
+
+def percentiles(values: list[float]) -> str:
+    if len(values) < 2:
+        return "n/a"
+    q = statistics.quantiles(values, n=100, method="inclusive")
+    return f"p50 {q[49] * 1000:6.0f} ms  p95 {q[94] * 1000:6.0f} ms  p99 {q[98] * 1000:6.0f} ms"
+
+
+def run_rate(base: Settings, pg: str, rate: int, seconds: float, pairs: Any, logs: Path) -> str:
+    run = f"a{uuid.uuid4().hex[:8]}"
+    url = create_database(pg, f"bench_{run}")
+    migrate(url)
+    settings = Settings(**{**base.model_dump(), "topic_prefix": f"{run}.", "app_id": run})
+    assert settings.kafka_bootstrap
+    ensure_topics(settings.kafka_bootstrap, Topics.from_settings(settings), settings)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    env = {
+        **os.environ,
+        "DYADWATCH_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "DYADWATCH_DATABASE_URL": url,
+        "DYADWATCH_BROKER": settings.broker,
+        "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
+        "DYADWATCH_APP_ID": run,
+        "DYADWATCH_WEBHOOK_ALLOW_PRIVATE": "true",
+        "DYADWATCH_API_PORT": str(port),
+        "DYADWATCH_LOG_LEVEL": "WARNING",
+    }
+    procs = []
+    for name, argv in (
+        ("worker", [str(Path(__file__)), "--serve-worker"]),
+        ("api", ["-m", "streams.cli", "api"]),
+    ):
+        with (logs / f"{run}-{name}.log").open("ab") as out:
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, *argv], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
+                )
+            )
+    receiver = Receiver()
+    engine = engine_for(url)
+    with engine.begin() as conn:
+        key = create_key(conn, "bench")[1]
+    api = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{api}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    auth = {"Authorization": f"Bearer {key}"}
+    hook = {"channel": "webhook", "webhook_url": receiver.url, "secret": "bench-secret-0123456789"}
+    httpx.post(f"{api}/v1/subscriptions", json=hook, headers=auth).raise_for_status()
+    for i in range(50):  # subscriptions that match nothing here: matching has work to do
+        decoy = {
+            "channel": "sse",
+            "filters": {"pairs": [f"Q{chr(65 + i % 26)}-X{chr(65 + i // 26)}"]},
+        }
+        httpx.post(f"{api}/v1/subscriptions", json=decoy, headers=auth).raise_for_status()
+    sse_times: dict[str, float] = {}
+    ready = threading.Event()
+    threading.Thread(
+        target=read_sse, args=(f"{api}/v1/alerts/stream", key, sse_times, ready), daemon=True
+    ).start()
+    ready.wait(15)
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=0)
+    topic = Topics.from_settings(settings).articles
+    sent: dict[str, float] = {}
+
+    def send(article_id: str) -> None:
+        (_, an), (_, bn) = next(pairs)
+        text = f"{an} imposed new sanctions on {bn}."
+        value = json.dumps({"id": article_id, "text": text, "published_at": DAY, "lang": "en"})
+        sent[article_id] = time.perf_counter()
+        producer.send(topic, key=article_id.encode(), value=value.encode())
+        producer.flush()
+
+    # Warm-up: partitions assigned, connections open; waits out the consumer group join.
+    for w in range(3):
+        send(f"{run}-warm-{w}")
+        deadline = time.monotonic() + 120
+        while f"{run}-warm-{w}" not in receiver.times and time.monotonic() < deadline:
+            time.sleep(0.05)
+    measured = [f"{run}-{n}" for n in range(int(rate * seconds))]
+    start = time.perf_counter()
+    for n, article_id in enumerate(measured):
+        delay = start + n / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        send(article_id)
+    achieved = len(measured) / (time.perf_counter() - start)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(
+        a in receiver.times and a in sse_times for a in measured
+    ):
+        time.sleep(0.2)
+    producer.close()
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(timeout=60)
+    receiver.server.shutdown()
+    hook_lat = [receiver.times[a] - sent[a] for a in measured if a in receiver.times]
+    sse_lat = [sse_times[a] - sent[a] for a in measured if a in sse_times]
+    return (
+        f"{rate:4d} articles/s (sent {achieved:5.1f}/s, {len(measured)} articles)\n"
+        f"     webhook {len(hook_lat):5d} received  {percentiles(hook_lat)}\n"
+        f"     SSE     {len(sse_lat):5d} received  {percentiles(sse_lat)}"
+    )
+
+
+def serve_worker() -> None:
+    import faust
+
+    from streams.alerts import agent
+    from streams.logs import configure
+    from streams.stack import resolve_database_url
+    from streams.worker import build_app
+
+    settings = Settings()
+    configure(settings.log_level, settings.log_format)
+    app = build_app(settings)
+    if "alerts" not in app.agents:  # until `dyadwatch worker` runs the alerts agent itself
+        agent.register(
+            app,
+            settings,
+            Topics.from_settings(settings),
+            engine_for(resolve_database_url(settings)),
+        )
+    faust.Worker(
+        app, loglevel="warning", quiet=True, redirect_stdouts=False
+    ).execute_from_commandline()
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--serve-worker"]:
+        sys.argv[1:] = ["worker"]
+        serve_worker()
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", type=int, nargs="+", default=[10, 50, 200])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--broker", choices=("kafka", "tansu"), default=None)
+    args = parser.parse_args()
+    names = countries()
+    pairs = iter([(a, b) for a, b in itertools.permutations(names, 2)][::7])
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dw-bench-")))
+        tmp.chmod(0o755)
+        bootstrap = os.environ.get("DYADWATCH_KAFKA_BOOTSTRAP")
+        flavor = args.broker or ("kafka" if java_available() else "tansu")
+        if not bootstrap:
+            starter = start_kafka if flavor == "kafka" else start_tansu
+            bootstrap = stack.enter_context(starter(tmp / "broker")).bootstrap
+        pg = (
+            os.environ.get("DYADWATCH_DATABASE_URL")
+            or stack.enter_context(start_postgres(tmp / "pg", grant_traverse=True)).url
+        )
+        base = Settings(
+            kafka_bootstrap=bootstrap,
+            broker=flavor,
+            articles_partitions=6,
+            events_partitions=6,
+            alerts_partitions=6,
+        )
+        lines = [run_rate(base, pg, rate, args.seconds, pairs, tmp) for rate in args.rates]
+    print()
+    setup = f"one worker, one API process, {os.cpu_count()} CPUs"
+    print(f"broker: {flavor}   states: {len(names)}   {setup}")
+    print("latency from the article handed to Kafka to the alert received:")
+    for line in lines:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
