@@ -208,13 +208,19 @@ class _Reader:
             return ()
         return self._pair(index, mention) or ()
 
+    def _venue(self, view: Sentence, position: int) -> bool:
+        return _venue_of(view, position, self.rules.words.locatives)
+
     def _pair(self, index: int, pair: Mention) -> tuple[str, str] | None:
         """The two states "the two countries" stands for: the last two named before it."""
         codes: list[str] = []
         for back in range(index, max(index - 4, -1), -1):
-            mentions = self.view(back).mentions
-            for mention in reversed(mentions):
+            view = self.view(back)
+            for position in range(len(view.mentions) - 1, -1, -1):
+                mention = view.mentions[position]
                 if back == index and mention.start >= pair.start:
+                    continue
+                if self._venue(view, position):
                     continue
                 # "The two countries" are states; a bloc or the UN named nearby is a venue.
                 if mention.code in self.blocs:
@@ -224,6 +230,17 @@ class _Reader:
                     if len(codes) == 2:
                         return codes[1], codes[0]
         return None
+
+
+def _venue_of(view: Sentence, position: int, locatives: frozenset[str]) -> bool:
+    """A capital after a preposition of place ("في أديس أبابا") is where, not who."""
+    mention = view.mentions[position]
+    if mention.kind != "capital":
+        return False
+    if mention.clitic and mention.clitic in locatives:
+        return True
+    token = view.first_token_of[position]
+    return token > 0 and view.words[token - 1] in locatives
 
 
 def _token_index(sentence: Sentence, position: int) -> int:

@@ -104,6 +104,9 @@ class Lexicon(_Strict):
     self_words: list[str] = []
     # Prepositions that keep a state out of any role unless a frame names them as markers.
     prepositions: list[str] = []
+    # Prepositions of place: a capital after one is a venue ("talks in Moscow"), so it
+    # never stands for one of "the two countries".
+    locatives: list[str] = []
     # Prepositions a frame's marker still reaches through ("on the central bank of Iran").
     reach_through: list[str] = []
     determiners: list[str] = []

@@ -95,7 +95,8 @@ def parties_of(
         return _cross(actors, _unique(targets + together), directed=True)
     if targets and together:
         return _cross(_unique(together), targets, directed=False)
-    named = _unique(actors + targets + together)
+    # States that only share a marker ("علاقات مع الصين وروسيا") are not a pair.
+    named = _unique(actors + together)
     if len(named) == 2:
         return _cross(named[:1], named[1:], directed=False)
     return []

@@ -20,7 +20,9 @@ from streams.detect.mentions import Mention
 _TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
 # Quotes are not here: a quoted phrase ("very big sanctions") sits inside its clause.
 _CLAUSE_PUNCTUATION = frozenset(",،;؛:()—–")
-_MAX_TARGET_GAP = 8  # words between a trigger and the marker of a state after it
+_MAX_TARGET_GAP = 6  # words between a trigger and the marker of a state after it
+_MAX_SUBJECT_GAP = 12  # words between a subject and its trigger
+_VERB_JOIN = 2  # an "and" this close before a trigger joins predicates, not phrases
 _MAX_REACH = 5  # words a marker may stand before the state it introduces
 _MAX_CLAUSE = 16  # words on each side of a trigger a clause may span
 _MAX_ASIDE = 4  # words an aside between commas may hold
@@ -37,6 +39,7 @@ class Words:
     relatives: frozenset[str]
     prepositions: frozenset[str]
     reach_through: frozenset[str]
+    locatives: frozenset[str]
     adjective_gap: frozenset[str]
     conjunction_clitics: tuple[str, ...]
     adjective_after: bool
@@ -102,7 +105,7 @@ def _is_break(sentence: Sentence, index: int, words: Words, allow_comma: bool) -
         after = index + 1
         while after < len(sentence.words) and sentence.words[after] in words.determiners:
             after += 1
-        return after not in sentence.first_token_of
+        return after not in sentence.first_token_of or index - 1 not in sentence.last_token_of
     return word in words.clause_breaks or _strip_conjunction(word, words) in words.clause_breaks
 
 
@@ -259,9 +262,17 @@ def assign_roles(
 
 
 def _coordinated(sentence: Sentence, chain: list[int], first: int, words: Words) -> bool:
-    """A conjunction stands between a state before the trigger and the trigger."""
-    for word in sentence.words[sentence.last_token_of[chain[-1]] + 1 : first]:
+    """A conjunction joins another phrase between a state and the trigger after it.
+
+    "ضعف الاقتصاد الصيني واحتمال زيادة صادرات النفط" joins two noun phrases; but an
+    "and" right before the trigger's verb joins two predicates of one subject
+    ("Germany summoned the ambassador and later expelled two diplomats").
+    """
+    between = sentence.words[sentence.last_token_of[chain[-1]] + 1 : first]
+    for position, word in enumerate(between):
         if word in words.conjunctions:
+            if len(between) - position <= _VERB_JOIN:
+                continue
             return True
         if any(word.startswith(c) and len(word) > len(c) + 2 for c in words.conjunction_clitics):
             return True
@@ -288,7 +299,7 @@ def _subject_beyond(
     # The governing clause's first subject: "Germany declined X but imposed an embargo".
     for chain in _chains(sentence, indexes, words):
         role, source = _chain_role(sentence, chain, frame, words, (first, last, outer))
-        if source != "subject" or role == "none":
+        if source != "subject" or role == "none" or _coordinated(sentence, chain, left, words):
             continue
         distance = first - sentence.last_token_of[chain[-1]] - 1
         return [Argument(sentence.mentions[i], role, "subject", distance) for i in chain]
@@ -333,6 +344,16 @@ def _chain_role(
                 return frame.markers[word], "reach"
             if word in words.clause_breaks:
                 break
+    gap_before = sentence.words[tail_last + 1 : first]
+    if (
+        not after_trigger
+        and not words.adjective_after
+        and tail_last < first
+        and all(word in words.adjective_gap for word in gap_before)
+    ):
+        # A glued adjective belongs to the trigger's noun phrase, whatever governs it
+        # ("of Russian diplomats were expelled").
+        return frame.adjective, "adjective"
     if any(key in words.prepositions for key in keys):
         return "none", "preposition"
     if head_first >= first and tail_last <= last:
@@ -345,4 +366,6 @@ def _chain_role(
     gap = sentence.words[tail_last + 1 : first]
     if not words.adjective_after and all(word in words.adjective_gap for word in gap):
         return frame.adjective, "adjective"
+    if len(gap) > _MAX_SUBJECT_GAP:
+        return "none", "far"
     return frame.subject, "subject"

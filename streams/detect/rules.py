@@ -127,6 +127,7 @@ def language_rules(lang: str) -> LanguageRules:
         relatives=_word_set(lexicon.relatives, lexicon),
         prepositions=_word_set(lexicon.prepositions + marker_words, lexicon),
         reach_through=_word_set(lexicon.reach_through, lexicon),
+        locatives=_word_set(lexicon.locatives, lexicon),
         adjective_gap=_word_set(lexicon.adjective_gap, lexicon),
         conjunction_clitics=tuple(lexicon.conjunction_clitics),
         adjective_after=lexicon.adjective_side == "after",
