@@ -261,6 +261,13 @@ def assign_roles(
     return arguments
 
 
+def _inside_mention(sentence: Sentence, token: int) -> bool:
+    return any(
+        first <= token <= last
+        for first, last in zip(sentence.first_token_of, sentence.last_token_of, strict=True)
+    )
+
+
 def _coordinated(sentence: Sentence, chain: list[int], first: int, words: Words) -> bool:
     """A conjunction joins another phrase between a state and the trigger after it.
 
@@ -321,7 +328,8 @@ def _chain_role(
     for key, role in frame.markers.items():
         if key.startswith("-") and after.casefold().startswith(key):
             return role, "marker"
-    if head_first - last - 1 > _MAX_TARGET_GAP:
+    named = sum(1 for i in range(last + 1, head_first) if _inside_mention(sentence, i))
+    if head_first - last - 1 - named > _MAX_TARGET_GAP:
         # Far after the trigger a state belongs to another predicate
         # ("sanctions on Iranian firms it accuses of supplying drones for attacks on Ukraine").
         return "none", "far"
