@@ -239,7 +239,8 @@ def _start_kafka(
 
 def _format_storage(java: list[str], config: Path, log_file: Path) -> None:
     argv = [*java, "kafka.tools.StorageTool", "format", "--config", str(config)]
-    argv += ["--cluster-id", new_cluster_id(), "--ignore-formatted"]
+    # The id may begin with "-", which argparse would read as an option unless joined by "=".
+    argv += [f"--cluster-id={new_cluster_id()}", "--ignore-formatted"]
     with log_file.open("ab") as out:
         result = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, check=False)
     if result.returncode != 0:
