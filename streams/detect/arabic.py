@@ -109,13 +109,10 @@ def fold_word(word: str) -> str:
     return " ".join(_DELETED.sub("", _substitute(word, _REPLACEMENTS)).split())
 
 
-_LETTERS = re.compile(r"[^\W\d_]")
-
-
-def arabic_share(text: str, sample: int = 300) -> float:
-    """Share of Arabic letters among the letters of the text's opening."""
+def arabic_share(text: str, sample: int = 200) -> float:
+    """Share of Arabic letters among the non-space characters of the text's opening."""
     head = text[:sample]
-    letters = len(_LETTERS.findall(head))
-    if not letters:
+    visible = len(head) - head.count(" ") - head.count("\n")
+    if visible <= 0:
         return 0.0
-    return len(ARABIC_LETTERS.findall(head)) / letters
+    return len(ARABIC_LETTERS.findall(head)) / visible

@@ -22,8 +22,8 @@ from streams.detect.sentences import Sentences, split_sentences
 from streams.detect.status import read_status
 
 # A trigger's text reaches this far around its anchor (a verb five words before "عقوبات").
-_WINDOW_BEFORE = 140
-_WINDOW_AFTER = 100
+_WINDOW_BEFORE = 110
+_WINDOW_AFTER = 90
 _CONFUSER_MARGIN = 0  # words beyond the clause where a confuser still spoils a trigger
 
 
@@ -72,16 +72,30 @@ class _Window:
     anchors: set[str]
 
 
+def _anchor_positions(rules: LanguageRules, text: str) -> list[tuple[int, int, str]]:
+    """Where the anchors stand; str.find runs in C, far faster than a regex scan."""
+    haystack = text.casefold() if rules.fold_case else text
+    if len(haystack) != len(text):  # a case fold that changes length: let the regex do it
+        found = [(m.start(), m.end(), m.group().casefold()) for m in rules.anchors.finditer(text)]
+        return found
+    positions: list[tuple[int, int, str]] = []
+    for anchor in rules.anchor_words:
+        start = haystack.find(anchor)
+        while start != -1:
+            positions.append((start, start + len(anchor), anchor))
+            start = haystack.find(anchor, start + len(anchor))
+    positions.sort()
+    return positions
+
+
 def _windows(rules: LanguageRules, text: str) -> list[_Window]:
     """Stretches of text around anchors, merged, wide enough for a trigger's gaps."""
     windows: list[_Window] = []
-    latin = rules.fold_case
-    for match in rules.anchors.finditer(text):
-        start = max(match.start() - _WINDOW_BEFORE, 0)
-        end = min(match.end() + _WINDOW_AFTER, len(text))
-        anchor = match.group().casefold() if latin else match.group()
+    for start, end, anchor in _anchor_positions(rules, text):
+        start = max(start - _WINDOW_BEFORE, 0)
+        end = min(end + _WINDOW_AFTER, len(text))
         if windows and start <= windows[-1].end:
-            windows[-1].end = end
+            windows[-1].end = max(windows[-1].end, end)
             windows[-1].anchors.add(anchor)
         else:
             windows.append(_Window(start, end, {anchor}))

@@ -37,7 +37,7 @@ def _profiles() -> dict[str, tuple[str, frozenset[str]]]:
 def identify(text: str) -> str | None:
     """Language of a text among the supported ones, or None."""
     profiles = _profiles()
-    script = "arabic" if arabic_share(text) > 0.5 else "latin"
+    script = "arabic" if arabic_share(text) > 0.4 else "latin"
     candidates = {lang: words for lang, (s, words) in profiles.items() if s == script}
     if not candidates:
         return None

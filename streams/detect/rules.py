@@ -36,6 +36,7 @@ class LanguageRules:
     lexicon: Lexicon
     triggers: tuple[CompiledTrigger, ...]
     anchors: re.Pattern[str]
+    anchor_words: tuple[str, ...]
     cues: re.Pattern[str]
     confusers: dict[str, re.Pattern[str]]
     words: Words
@@ -132,4 +133,6 @@ def language_rules(lang: str) -> LanguageRules:
         conjunction_clitics=tuple(lexicon.conjunction_clitics),
         adjective_after=lexicon.adjective_side == "after",
     )
-    return LanguageRules(lexicon, tuple(triggers), anchors, cues, confusers, words)
+    return LanguageRules(
+        lexicon, tuple(triggers), anchors, tuple(anchor_words), cues, confusers, words
+    )
