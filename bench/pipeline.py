@@ -12,6 +12,8 @@ plain kafka-python consumer in the same run, is the reference.
 from __future__ import annotations
 
 import argparse
+import gzip
+import itertools
 import os
 import subprocess
 import sys
@@ -32,7 +34,7 @@ from streams.db import migrate  # noqa: E402
 from streams.ingest.publish import Publisher  # noqa: E402
 from streams.ingest.run import ingest  # noqa: E402
 from streams.services.kafka import java_available, start_kafka, start_tansu  # noqa: E402
-from streams.services.postgres import create_database, start_postgres, with_database  # noqa: E402
+from streams.services.postgres import create_database, start_postgres  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.topics import Topics, ensure_topics  # noqa: E402
 
@@ -60,7 +62,7 @@ def raw_consume_rate(bootstrap: str, topic: str, expected: int) -> float:
 
 def run_workers(base: Settings, pg: str, n: int, total: int, logs: Path) -> dict[str, float]:
     run = f"b{uuid.uuid4().hex[:8]}"
-    url = with_database(pg, create_database(pg, f"bench_{run}"))
+    url = create_database(pg, f"bench_{run}")
     migrate(url)
     env = {
         **os.environ,
@@ -123,6 +125,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--broker", choices=("kafka", "tansu"), default=None)
     parser.add_argument("--partitions", type=int, default=6)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     args = parser.parse_args()
     if not args.corpus.exists():
         raise SystemExit(f"corpus not found: {args.corpus}")
@@ -148,14 +151,21 @@ def main() -> None:
         ensure_topics(bootstrap, topics, base)
         publisher = Publisher(bootstrap, topics, single_record_batches=flavor == "tansu")
         t0 = time.perf_counter()
-        counts = ingest([str(args.corpus)], publisher, max_bytes=base.max_article_bytes)
+        source = args.corpus
+        if args.limit:
+            source = tmp / "head.jsonl"
+            with gzip.open(args.corpus, "rt") as src, source.open("w") as out:
+                out.writelines(itertools.islice(src, args.limit))
+        counts = ingest([str(source)], publisher, max_bytes=base.max_article_bytes)
         publisher.close()
         publish_s = time.perf_counter() - t0
         total = counts["published"]
         raw = raw_consume_rate(bootstrap, topics.articles, total)
         results = [run_workers(base, pg, n, total, tmp) for n in args.workers]
     print()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"broker: {flavor}   articles: {total}   partitions: {args.partitions}")
+    print(f"machine: {os.cpu_count()} cores, load average {load} at the end")
     print(f"publish (ingest CLI path):      {total / publish_s:8.0f} articles/s")
     print(f"raw consume (reference):        {raw:8.0f} articles/s")
     for r in results:
