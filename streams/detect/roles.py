@@ -23,7 +23,7 @@ _CLAUSE_PUNCTUATION = frozenset(",،;؛:()—–")
 _MAX_TARGET_GAP = 6  # words between a trigger and the marker of a state after it
 _MAX_SUBJECT_GAP = 12  # words between a subject and its trigger
 _VERB_JOIN = 2  # an "and" this close before a trigger joins predicates, not phrases
-_MAX_REACH = 5  # words a marker may stand before the state it introduces
+_MAX_REACH = 6  # words a marker may stand before the state it introduces
 _MAX_CLAUSE = 16  # words on each side of a trigger a clause may span
 _MAX_ASIDE = 4  # words an aside between commas may hold
 _COMMAS = frozenset(",،")
@@ -337,7 +337,12 @@ def _chain_role(
     keys += _marker_before(sentence, head_first, left, words)
     for key in keys:
         if key in frame.markers:
-            return frame.markers[key], "marker"
+            role = frame.markers[key]
+            if tail_last < first and role in ("target", "party"):
+                # A target marker before the trigger belongs to an earlier predicate
+                # ("رفع الأمر إلى الأمم المتحدة وسحب السفير").
+                return "none", "preposition"
+            return role, "marker"
     after_trigger = head_first > last
     blocked = any(k in words.prepositions and k not in words.reach_through for k in keys)
     if after_trigger and not blocked:
