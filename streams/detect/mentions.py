@@ -133,8 +133,11 @@ def mention_matcher(lang: str) -> MentionMatcher:
     forms: dict[str, list[_Form]] = {}
     for surface in gazetteer.entries:
         folded = fold_word(surface.form) if arabic else " ".join(surface.form.split())
-        definite = bool(article) and folded.startswith(article) and len(folded) > len(article) + 1
-        stem = folded[len(article) :] if definite else folded
+        starts_with_article = bool(article) and folded.startswith(article)
+        strip = starts_with_article and len(folded) > len(article) + 1
+        stem = folded[len(article) :] if strip else folded
+        # A demonym takes the article by agreement only ("مسؤولين روس", "الروس").
+        definite = strip and surface.kind != "demonym"
         key = stem if lexicon.names_case_sensitive else stem.casefold()
         forms.setdefault(key, []).append(_Form(surface, definite))
     # A definite form first, so "الجزائر" is preferred to a bare homograph of its stem.
