@@ -34,6 +34,7 @@ from typing import Any
 import httpx
 import yaml
 from kafka import KafkaProducer
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -176,12 +177,14 @@ def run_rate(base: Settings, pg: str, rate: int, seconds: float, pairs: Any, log
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=0)
     topic = Topics.from_settings(settings).articles
     sent: dict[str, float] = {}
+    wall: dict[str, float] = {}
 
     def send(article_id: str) -> None:
         (_, an), (_, bn) = next(pairs)
         text = f"{an} imposed new sanctions on {bn}."
         value = json.dumps({"id": article_id, "text": text, "published_at": DAY, "lang": "en"})
         sent[article_id] = time.perf_counter()
+        wall[article_id] = time.time()
         producer.send(topic, key=article_id.encode(), value=value.encode())
         producer.flush()
 
@@ -210,13 +213,39 @@ def run_rate(base: Settings, pg: str, rate: int, seconds: float, pairs: Any, log
     for p in procs:
         p.wait(timeout=60)
     receiver.server.shutdown()
+    stages = stage_times(engine, wall, set(measured))
     hook_lat = [receiver.times[a] - sent[a] for a in measured if a in receiver.times]
     sse_lat = [sse_times[a] - sent[a] for a in measured if a in sse_times]
     return (
         f"{rate:4d} articles/s (sent {achieved:5.1f}/s, {len(measured)} articles)\n"
         f"     webhook {len(hook_lat):5d} received  {percentiles(hook_lat)}\n"
-        f"     SSE     {len(sse_lat):5d} received  {percentiles(sse_lat)}"
+        f"     SSE     {len(sse_lat):5d} received  {percentiles(sse_lat)}\n"
+        + "".join(f"       {name:18s} {percentiles(v)}\n" for name, v in stages.items())
     )
+
+
+STAGES = """
+SELECT e.article_id, extract(epoch FROM ar.recorded_at), extract(epoch FROM c.recorded_at),
+       extract(epoch FROM a.created_at), extract(epoch FROM d.delivered_at)
+  FROM alerts a
+  JOIN events e ON e.id = a.payload->'evidence'->0->>'event_id'
+  JOIN articles ar ON ar.id = e.article_id
+  JOIN dyad_changes c ON c.id = a.change_id
+  LEFT JOIN deliveries d ON d.alert_id = a.id
+"""
+
+
+def stage_times(engine: Any, wall: dict[str, float], measured: set[str]) -> dict[str, list[float]]:
+    """Where the time goes, from the database's clock (the same machine's)."""
+    names = ("article stored", "change stored", "alert stored", "webhook accepted")
+    out: dict[str, list[float]] = {n: [] for n in names}
+    with engine.connect() as conn:
+        for row in conn.execute(text(STAGES)):
+            if row[0] in measured:
+                for name, at in zip(names, row[1:], strict=True):
+                    if at is not None:
+                        out[name].append(float(at) - wall[row[0]])
+    return out
 
 
 def serve_worker() -> None:

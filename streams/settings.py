@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(default=20, ge=1, le=100)
     webhook_backoff_base: float = Field(default=1.0, gt=0, description="First retry delay")
     webhook_backoff_cap: float = Field(default=3600.0, gt=0, description="Longest retry delay")
-    webhook_concurrency: int = Field(default=4, ge=1, le=64, description="In flight per endpoint")
+    webhook_concurrency: int = Field(default=8, ge=1, le=64, description="In flight per endpoint")
     max_request_bytes: int = Field(default=65_536, ge=1024, description="Largest API request body")
     max_filter_items: int = Field(default=200, ge=1, le=10_000, description="Per filter list")
 

@@ -8,6 +8,7 @@ redelivered change writes nothing new and a republished alert carries the same i
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import Engine
 
 from models.alerts import Alert
 from models.state import DyadChange
-from streams.alerts.delivery import Deliverer
+from streams.alerts.delivery import run_in_thread
 from streams.alerts.match import build_alert, matches
 from streams.alerts.repository import (
     active_targets,
@@ -28,6 +29,7 @@ from streams.alerts.repository import (
 )
 from streams.logs import get_logger
 from streams.settings import Settings
+from streams.stack import read_state
 from streams.topics import Topics
 
 log = get_logger(__name__)
@@ -47,7 +49,7 @@ def register(
         value_type=bytes,
         key_serializer="raw",
         value_serializer="raw",
-        partitions=settings.events_partitions,
+        partitions=settings.changes_partitions,
     )
     alerts = app.topic(
         topics.alerts,
@@ -58,13 +60,15 @@ def register(
         partitions=settings.alerts_partitions,
     )
 
+    links = _Links(settings)
+
     @app.agent(changes, name="alerts")
     async def alert_on_changes(stream: Any) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
             parsed = [c for c in (_parse(e) for e in batch) if c is not None]
             # Replays of one change in one batch are common after a rebalance.
             unique = list({c.id: c for c in parsed}.values())
-            new = store_matches(engine, unique, base_url=settings.public_url)
+            new = await asyncio.to_thread(store_matches, engine, unique, base_url=links.base())
             published = await publish_pending(engine, alerts)
             if unique:
                 log.info("alerts batch", changes=len(unique), new=new, published=published)
@@ -79,7 +83,22 @@ def register(
 
         @app.task  # type: ignore[untyped-decorator]
         async def deliver_webhooks() -> None:
-            await Deliverer(engine, settings).run()
+            run_in_thread(engine, settings)
+
+
+class _Links:
+    """Where alerts point: DYADWATCH_PUBLIC_URL, else the API of the embedded stack, which
+    `dyadwatch up` records only after starting the workers, so it is looked up late."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.found = settings.public_url
+
+    def base(self) -> str:
+        if not self.found:
+            state = read_state(self.settings.home)
+            self.found = state.api_url if state else ""
+        return self.found
 
 
 def store_matches(engine: Engine, changes: list[DyadChange], *, base_url: str) -> int:

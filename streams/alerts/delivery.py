@@ -1,31 +1,27 @@
 """The webhook delivery loop: signed POSTs with timeouts, retries with backoff, dead letters.
 
-Deliveries wait in PostgreSQL. Each loop leases due ones (several processes never share a
-lease), posts them concurrently, and records every attempt. Slots are counted per endpoint,
-so a slow or dead receiver holds at most `webhook_concurrency` of them and never delays the
-others. A crash mid-attempt leaves a lease that expires: the alert is sent again with the same
-Idempotency-Key, which is how the receiver tells a retry from a new alert.
+Deliveries wait in PostgreSQL. The loop leases due ones (several processes never share a
+lease), posts them concurrently and records the attempts in batches. Slots are counted per
+endpoint, so a slow or dead receiver holds at most `webhook_concurrency` of them and never
+delays the others. A crash mid-attempt leaves a lease that expires: the alert is sent again
+with the same Idempotency-Key, which is how the receiver tells a retry from a new alert.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import Engine
 
 from streams.alerts.listen import DELIVERIES, Listener
-from streams.alerts.repository import (
-    Claim,
-    Outcome,
-    claim_due,
-    record_attempt,
-    seconds_to_next_due,
-)
+from streams.alerts.queue import Claim, Outcome, claim_due, record_attempts, seconds_to_next_due
 from streams.alerts.schedule import RetryPolicy
 from streams.alerts.signing import HEADER, sign
 from streams.alerts.ssrf import Resolver, UnsafeUrl, check_url, system_resolver
@@ -37,6 +33,9 @@ log = get_logger(__name__)
 USER_AGENT = "dyadwatch-webhooks/1"
 CLAIM_LIMIT = 200
 IDLE_POLL = 1.0  # seconds: catches due retries and notifications missed while reconnecting
+CHECK_TTL = 30.0  # seconds an address check stands, like a short DNS TTL
+
+Result = tuple[Claim, Outcome, float | None]
 
 
 class Deliverer:
@@ -61,38 +60,44 @@ class Deliverer:
         self.clock = clock
         self.listener = Listener(settings.database_url_value() or "", DELIVERIES)
         self.in_flight: Counter[str] = Counter()
-        self._done = asyncio.Event()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._checked: dict[str, float] = {}
+        self._results: list[Result] = []
+        self._tasks: set[asyncio.Future[None]] = set()
 
     async def run(self) -> None:
+        self._done = asyncio.Event()
+        self._recorded = asyncio.Event()
         self.listener.start()
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=100)
         timeout = httpx.Timeout(self.timeout, connect=min(self.timeout, 3.0))
-        seen = self.listener.generation
+        recorder = asyncio.ensure_future(self._record_loop())
         try:
             async with httpx.AsyncClient(
                 timeout=timeout, limits=limits, follow_redirects=False, trust_env=False
             ) as client:
-                while True:
-                    claims = await asyncio.to_thread(self._claim)
-                    for claim in claims:
-                        self._spawn(client, claim)
-                    if len(claims) >= CLAIM_LIMIT:
-                        continue
-                    wait = await asyncio.to_thread(self._idle_wait)
-                    self._done.clear()
-                    woken = asyncio.ensure_future(self.listener.wait(seen, wait))
-                    finished = asyncio.ensure_future(self._done.wait())
-                    await asyncio.wait({woken, finished}, return_when=asyncio.FIRST_COMPLETED)
-                    finished.cancel()
-                    if woken.done():
-                        seen = woken.result()
-                    else:
-                        woken.cancel()
+                await self._claim_loop(client)
         finally:
-            for task in list(self._tasks):
-                task.cancel()
+            recorder.cancel()
             await self.listener.stop()
+
+    async def _claim_loop(self, client: httpx.AsyncClient) -> None:
+        while True:
+            seen = self.listener.generation
+            claims = await asyncio.to_thread(self._claim)
+            for claim in claims:
+                self.in_flight[claim.endpoint] += 1
+                task = asyncio.ensure_future(self._deliver(client, claim))
+                self._tasks.add(task)  # the loop holds tasks weakly
+                task.add_done_callback(self._tasks.discard)
+            if len(claims) >= CLAIM_LIMIT:
+                continue
+            wait = IDLE_POLL if claims else await asyncio.to_thread(self._idle_wait)
+            self._recorded.clear()
+            woken = asyncio.ensure_future(self.listener.wait(seen, wait))
+            freed = asyncio.ensure_future(self._recorded.wait())
+            await asyncio.wait({woken, freed}, return_when=asyncio.FIRST_COMPLETED)
+            woken.cancel()
+            freed.cancel()
 
     def _claim(self) -> list[Claim]:
         free = {e: self.slots - n for e, n in self.in_flight.items() if n}
@@ -108,44 +113,48 @@ class Deliverer:
             due = seconds_to_next_due(conn)
         return IDLE_POLL if due is None else min(IDLE_POLL, max(due, 0.01))
 
-    def _spawn(self, client: httpx.AsyncClient, claim: Claim) -> None:
-        self.in_flight[claim.endpoint] += 1
-        task = asyncio.ensure_future(self._deliver(client, claim))
-        self._tasks.add(task)
-
-        def _finished(t: asyncio.Task[None]) -> None:
-            self._tasks.discard(t)
-            self.in_flight[claim.endpoint] -= 1
-            self._done.set()
-            if not t.cancelled() and t.exception() is not None:
-                log.error("delivery task failed", alert=claim.alert_id, error=repr(t.exception()))
-
-        task.add_done_callback(_finished)
-
     async def _deliver(self, client: httpx.AsyncClient, claim: Claim) -> None:
-        outcome = await self.attempt(client, claim)
+        try:
+            outcome = await self.attempt(client, claim)
+        except Exception as exc:  # a bug here must not leave the slot taken forever
+            log.error("delivery failed", alert=claim.alert_id, error=repr(exc))
+            outcome = Outcome(dt.datetime.now(dt.UTC), 0.0, None, "internal error")
         retry_in = None
         if not outcome.ok and not self.policy.gives_up(claim.attempt):
             retry_in = self.policy.delay(claim.attempt)
-        status = await asyncio.to_thread(self._record, claim, outcome, retry_in)
-        fields = {
-            "alert": claim.alert_id,
-            "endpoint": claim.endpoint,
-            "attempt": claim.attempt,
-            "status": outcome.status_code,
-            "ms": round(outcome.latency_ms, 1),
-        }
-        if status == "delivered":
-            log.info("webhook delivered", **fields)
-        elif status == "dead":
-            log.warning("webhook dead-lettered", error=outcome.error, **fields)
-        else:
-            retry = round(retry_in or 0.0, 2)
-            log.info("webhook retry", error=outcome.error, retry_in=retry, **fields)
+        self._results.append((claim, outcome, retry_in))
+        self._done.set()
 
-    def _record(self, claim: Claim, outcome: Outcome, retry_in: float | None) -> str:
+    async def _record_loop(self) -> None:
+        """Write finished attempts in batches; a slot frees once its attempt is on record."""
+        while True:
+            await self._done.wait()
+            self._done.clear()
+            batch, self._results = self._results, []
+            try:
+                statuses = await asyncio.to_thread(self._record, batch)
+            except Exception as exc:  # the leases expire and the alerts go out again
+                log.error("recording deliveries failed", error=repr(exc), count=len(batch))
+                statuses = ["unrecorded"] * len(batch)
+            for (claim, outcome, retry_in), status in zip(batch, statuses, strict=True):
+                self.in_flight[claim.endpoint] -= 1
+                _log(claim, outcome, retry_in, status)
+            self._recorded.set()
+
+    def _record(self, batch: list[Result]) -> list[str]:
         with self.engine.begin() as conn:
-            return record_attempt(conn, claim, outcome, retry_in=retry_in)
+            return record_attempts(conn, batch)
+
+    async def _check(self, url: str) -> None:
+        """The SSRF check, remembered per host and port for CHECK_TTL seconds."""
+        parts = urlsplit(url)
+        key = f"{parts.hostname}:{parts.port}:{parts.scheme}"
+        if self._checked.get(key, 0.0) > time.monotonic():
+            return
+        await asyncio.to_thread(
+            check_url, url, allow_private=self.allow_private, resolver=self.resolver
+        )
+        self._checked[key] = time.monotonic() + CHECK_TTL
 
     async def attempt(self, client: httpx.AsyncClient, claim: Claim) -> Outcome:
         """One signed POST; never raises for the receiver's or the network's faults."""
@@ -154,9 +163,7 @@ class Deliverer:
         code: int | None = None
         error: str | None = None
         try:
-            await asyncio.to_thread(
-                check_url, claim.url, allow_private=self.allow_private, resolver=self.resolver
-            )
+            await self._check(claim.url)
             headers = {
                 "Content-Type": "application/json",
                 "User-Agent": USER_AGENT,
@@ -175,3 +182,39 @@ class Deliverer:
         except httpx.HTTPError as exc:
             error = type(exc).__name__
         return Outcome(started, (time.perf_counter() - t0) * 1000, code, error)
+
+
+def _log(claim: Claim, outcome: Outcome, retry_in: float | None, status: str) -> None:
+    fields = {
+        "alert": claim.alert_id,
+        "endpoint": claim.endpoint,
+        "attempt": claim.attempt,
+        "status": outcome.status_code,
+        "ms": round(outcome.latency_ms, 1),
+    }
+    if status == "delivered":
+        log.debug("webhook delivered", **fields)
+    elif status == "pending":
+        log.info("webhook retry", error=outcome.error, retry_in=round(retry_in or 0.0, 2), **fields)
+    else:
+        log.warning("webhook not delivered", outcome=status, error=outcome.error, **fields)
+
+
+def run_in_thread(engine: Engine, settings: Settings) -> threading.Thread:
+    """Run a Deliverer on its own event loop in a daemon thread, restarted after a failure.
+
+    The worker's own loop blocks on database calls between batches; posting webhooks from it
+    would put those pauses into every alert's latency.
+    """
+
+    def _forever() -> None:
+        while True:
+            try:
+                asyncio.run(Deliverer(engine, settings).run())
+            except Exception as exc:
+                log.error("delivery loop stopped; restarting", error=repr(exc))
+                time.sleep(1.0)
+
+    thread = threading.Thread(target=_forever, name="webhook-delivery", daemon=True)
+    thread.start()
+    return thread

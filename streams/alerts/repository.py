@@ -1,16 +1,15 @@
-"""All SQL of the alerts stage: subscriptions to match, evidence, the alerts outbox, and the
-webhook delivery queue (claimed with SKIP LOCKED and a lease, so workers never share one)."""
+"""SQL of the alerts stage: subscriptions to match, evidence, alerts with their webhook
+deliveries, and the alerts outbox. The delivery queue itself is in `queue`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select, text, update
+from sqlalchemy import Connection, Table, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from models.alerts import (
@@ -156,129 +155,3 @@ def mark_alerts_published(conn: Connection, ids: Iterable[str]) -> None:
 
 def body_of(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-# --- the webhook delivery queue -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Claim:
-    alert_id: str
-    subscription_id: str
-    url: str
-    secret: str
-    body: bytes
-    attempt: int  # the number of the attempt about to be made, from 1
-    endpoint: str
-
-    def __repr__(self) -> str:  # the secret must never reach a log line
-        return f"Claim(alert_id={self.alert_id!r}, endpoint={self.endpoint!r})"
-
-
-def claim_due(
-    conn: Connection, *, free: dict[str, int], full: Sequence[str], limit: int, lease: float
-) -> list[Claim]:
-    """Lease due deliveries, at most `free.get(endpoint, default)` per endpoint.
-
-    `free` holds the slots left on endpoints that are busy in this process, `full` the
-    endpoints with none left; others get `free[""]` slots.
-    """
-    d, s, a = DELIVERIES.c, SUBSCRIPTIONS.c, ALERTS.c
-    due = (
-        select(d.alert_id, d.subscription_id, d.endpoint, d.attempts, s.webhook_url, s.secret)
-        .join(SUBSCRIPTIONS, s.id == d.subscription_id)
-        .where(
-            d.status == "pending",
-            d.next_attempt_at <= func.now(),
-            (d.lease_until.is_(None)) | (d.lease_until < func.now()),
-            s.active,
-            s.channel == "webhook",
-            d.endpoint.not_in(bindparam("full", expanding=True)) if full else text("true"),
-        )
-        .order_by(d.next_attempt_at)
-        .limit(limit)
-        .with_for_update(of=DELIVERIES, skip_locked=True)
-    )
-    taken: Counter[str] = Counter()
-    picked = []
-    for r in conn.execute(due, {"full": list(full)} if full else {}):
-        if taken[r.endpoint] < free.get(r.endpoint, free[""]):
-            taken[r.endpoint] += 1
-            picked.append(r)
-    if not picked:
-        return []
-    ids = [r.alert_id for r in picked]
-    conn.execute(
-        update(DELIVERIES)
-        .where(d.alert_id.in_(ids))
-        .values(lease_until=func.now() + dt.timedelta(seconds=lease))
-    )
-    bodies = dict(conn.execute(select(a.id, a.payload).where(a.id.in_(ids))).tuples().all())
-    return [
-        Claim(
-            r.alert_id,
-            r.subscription_id,
-            r.webhook_url,
-            r.secret,
-            body_of(bodies[r.alert_id]),
-            r.attempts + 1,
-            r.endpoint,
-        )
-        for r in picked
-    ]
-
-
-def seconds_to_next_due(conn: Connection) -> float | None:
-    d = DELIVERIES.c
-    nearest: dt.datetime | None = conn.execute(
-        select(func.min(func.greatest(d.next_attempt_at, d.lease_until))).where(
-            d.status == "pending"
-        )
-    ).scalar_one()
-    if nearest is None:
-        return None
-    return max(0.0, (nearest - dt.datetime.now(dt.UTC)).total_seconds())
-
-
-@dataclass(frozen=True)
-class Outcome:
-    started_at: dt.datetime
-    latency_ms: float
-    status_code: int | None
-    error: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
-
-
-def record_attempt(
-    conn: Connection, claim: Claim, outcome: Outcome, *, retry_in: float | None
-) -> str:
-    """Store the attempt and the delivery's new status: delivered, pending again, or dead."""
-    status = "delivered" if outcome.ok else ("pending" if retry_in is not None else "dead")
-    conn.execute(
-        insert(ATTEMPTS),
-        {
-            "alert_id": claim.alert_id,
-            "attempt": claim.attempt,
-            "started_at": outcome.started_at,
-            "status_code": outcome.status_code,
-            "latency_ms": outcome.latency_ms,
-            "error": outcome.error,
-        },
-    )
-    values: dict[str, Any] = {
-        "status": status,
-        "attempts": claim.attempt,
-        "lease_until": None,
-        "last_status_code": outcome.status_code,
-        "last_error": outcome.error,
-        "last_latency_ms": outcome.latency_ms,
-    }
-    if outcome.ok:
-        values["delivered_at"] = func.now()
-    elif retry_in is not None:
-        values["next_attempt_at"] = func.now() + dt.timedelta(seconds=retry_in)
-    conn.execute(update(DELIVERIES).where(DELIVERIES.c.alert_id == claim.alert_id).values(values))
-    return status
