@@ -12,26 +12,18 @@ from dataclasses import dataclass
 
 from models.events import Article, Event, EventType, Evidence, Status
 from streams.detect.arabic import FoldedText, fold_arabic, fold_latin
+from streams.detect.clauses import Sentence, clause_bounds, read_sentence
 from streams.detect.dates import find_date
 from streams.detect.langid import article_language
 from streams.detect.mentions import Mention, mention_matcher
 from streams.detect.parties import Finding, parties_of
-from streams.detect.roles import Sentence, assign_roles, clause_bounds, read_sentence
+from streams.detect.roles import assign_roles
 from streams.detect.rules import CompiledTrigger, LanguageRules, language_rules
 from streams.detect.sentences import Sentences, split_sentences
 from streams.detect.status import read_status
+from streams.detect.triggers import Hit, find_hits
 
-# A trigger's text reaches this far around its anchor (a verb five words before "عقوبات").
-_WINDOW_BEFORE = 110
-_WINDOW_AFTER = 90
 _CONFUSER_MARGIN = 0  # words beyond the clause where a confuser still spoils a trigger
-
-
-@dataclass(frozen=True)
-class _Hit:
-    start: int
-    end: int
-    trigger: CompiledTrigger
 
 
 @dataclass
@@ -55,7 +47,7 @@ def detect(article: Article) -> list[Event]:
         fold_arabic(article.text) if rules.lexicon.script == "arabic" else fold_latin(article.text)
     )
     text = folded.folded
-    hits = _hits(rules, text)
+    hits = find_hits(rules, text)
     if not hits:
         return []
     reader = _Reader(lang, rules, text, split_sentences(text), article.published_at)
@@ -63,73 +55,6 @@ def detect(article: Article) -> list[Event]:
     for hit in hits:
         candidates += reader.read(hit)
     return _events(article, lang, folded, reader.sentences, candidates)
-
-
-@dataclass
-class _Window:
-    start: int
-    end: int
-    anchors: set[str]
-
-
-def _anchor_positions(rules: LanguageRules, text: str) -> list[tuple[int, int, str]]:
-    """Where the anchors stand; str.find runs in C, far faster than a regex scan."""
-    haystack = text.casefold() if rules.fold_case else text
-    if len(haystack) != len(text):  # a case fold that changes length: let the regex do it
-        found = [(m.start(), m.end(), m.group().casefold()) for m in rules.anchors.finditer(text)]
-        return found
-    positions: list[tuple[int, int, str]] = []
-    for anchor in rules.anchor_words:
-        start = haystack.find(anchor)
-        while start != -1:
-            positions.append((start, start + len(anchor), anchor))
-            start = haystack.find(anchor, start + len(anchor))
-    positions.sort()
-    return positions
-
-
-def _windows(rules: LanguageRules, text: str) -> list[_Window]:
-    """Stretches of text around anchors, merged, wide enough for a trigger's gaps."""
-    windows: list[_Window] = []
-    for start, end, anchor in _anchor_positions(rules, text):
-        start = max(start - _WINDOW_BEFORE, 0)
-        end = min(end + _WINDOW_AFTER, len(text))
-        if windows and start <= windows[-1].end:
-            windows[-1].end = max(windows[-1].end, end)
-            windows[-1].anchors.add(anchor)
-        else:
-            windows.append(_Window(start, end, {anchor}))
-    return windows
-
-
-def _hits(rules: LanguageRules, text: str) -> list[_Hit]:
-    """Trigger matches; where two overlap, the longer one (the more specific reading) wins."""
-    windows = _windows(rules, text)
-    if not windows:
-        return []
-    found = [
-        _Hit(match.start(), match.end(), trigger)
-        for trigger in rules.triggers
-        for window in windows
-        if not trigger.anchors or not trigger.anchors.isdisjoint(window.anchors)
-        for match in trigger.regex.finditer(text, window.start, window.end)
-    ]
-    # A verb construction beats a bare noun, a higher priority a lower, a longer match a
-    # shorter one ("طالب ... برفع العقوبات" is a lifting: lifting outranks imposing).
-    found.sort(
-        key=lambda hit: (
-            hit.trigger.frame.subject == "none",
-            -hit.trigger.trigger.priority,
-            hit.start - hit.end,
-            hit.start,
-        )
-    )
-    kept: list[_Hit] = []
-    for hit in found:
-        if all(hit.end <= other.start or hit.start >= other.end for other in kept):
-            kept.append(hit)
-    kept.sort(key=lambda hit: hit.start)
-    return kept
 
 
 class _Reader:
@@ -162,7 +87,7 @@ class _Reader:
             )
         return self._views[index]
 
-    def read(self, hit: _Hit) -> list[_Candidate]:
+    def read(self, hit: Hit) -> list[_Candidate]:
         index = self.sentences.index_at(hit.start)
         sentence = self.view(index)
         if not any(m.code or m.kind in ("pair", "self") for m in sentence.mentions):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from streams.detect.arabic import ARABIC_TABLE, fold_word
+from streams.detect.clauses import Words
 from streams.detect.lexicon import Frame, Lexicon, Trigger, expand_macros, load_lexicon
-from streams.detect.roles import Words
 
 
 @dataclass(frozen=True)

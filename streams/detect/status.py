@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from models.events import Status
-from streams.detect.roles import Sentence, reach_left
+from streams.detect.clauses import Sentence, reach_left
 from streams.detect.rules import LanguageRules
 
 _MORE_REACH = 3  # words between "more"/"مزيد" and the trigger

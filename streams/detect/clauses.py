@@ -1,0 +1,160 @@
+"""Tokens and clauses of one sentence: the frame rules look no further than a clause.
+
+A clause ends at punctuation (not at a comma that lists states, nor around a short aside
+such as "، الاثنين،") and at the language's clause words ("أن", "that", "بينما").
+Hedges and denials reach further back, over clause words but not punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from streams.detect.mentions import Mention
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
+# Quotes are not here: a quoted phrase ("very big sanctions") sits inside its clause.
+_CLAUSE_PUNCTUATION = frozenset(",،;؛:()—–")
+MAX_CLAUSE = 16  # words on each side of a trigger a clause may span
+_MAX_ASIDE = 4  # words an aside between commas may hold
+_COMMAS = frozenset(",،")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word sets of one language the role rules consult (already folded/casefolded)."""
+
+    conjunctions: frozenset[str]
+    determiners: frozenset[str]
+    clause_breaks: frozenset[str]
+    relatives: frozenset[str]
+    prepositions: frozenset[str]
+    reach_through: frozenset[str]
+    locatives: frozenset[str]
+    adjective_gap: frozenset[str]
+    conjunction_clitics: tuple[str, ...]
+    adjective_after: bool
+
+
+@dataclass
+class Sentence:
+    """Tokens and mentions of one sentence of the folded text."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+    mentions: list[Mention]
+    first_token_of: list[int] = field(default_factory=list)
+    last_token_of: list[int] = field(default_factory=list)
+
+
+def read_sentence(
+    text: str, start: int, end: int, mentions: list[Mention], fold_case: bool
+) -> Sentence:
+    starts: list[int] = []
+    ends: list[int] = []
+    words: list[str] = []
+    for match in _TOKEN.finditer(text, start, end):
+        starts.append(match.start())
+        ends.append(match.end())
+        words.append(match.group().casefold() if fold_case else match.group())
+    sentence = Sentence(text, starts, ends, words, mentions)
+    for mention in mentions:
+        first = token_at(starts, mention.start)
+        last = max(first, token_at(starts, mention.end - 1))
+        sentence.first_token_of.append(first)
+        sentence.last_token_of.append(last)
+    return sentence
+
+
+def token_at(starts: list[int], position: int) -> int:
+    low, high = 0, len(starts)
+    while low < high:
+        middle = (low + high) // 2
+        if starts[middle] <= position:
+            low = middle + 1
+        else:
+            high = middle
+    return max(low - 1, 0)
+
+
+def _is_break(sentence: Sentence, index: int, words: Words, allow_comma: bool) -> bool:
+    word = sentence.words[index]
+    if word in _CLAUSE_PUNCTUATION:
+        if not allow_comma or word not in _COMMAS:
+            return True
+        # A comma in a list of states ("the US, the EU, Britain and Canada") joins.
+        after = index + 1
+        while after < len(sentence.words) and sentence.words[after] in words.determiners:
+            after += 1
+        return after not in sentence.first_token_of or index - 1 not in sentence.last_token_of
+    return word in words.clause_breaks or strip_conjunction(word, words) in words.clause_breaks
+
+
+def strip_conjunction(word: str, words: Words) -> str:
+    for clitic in words.conjunction_clitics:
+        if word.startswith(clitic) and len(word) > len(clitic) + 1:
+            return word[len(clitic) :]
+    return word
+
+
+def _insertion(sentence: Sentence, comma: int, step: int) -> int | None:
+    """The far comma of a short aside ("، الاثنين،", ", on Monday,") that starts at `comma`."""
+    if sentence.words[comma] not in _COMMAS:
+        return None
+    index = comma + step
+    for _ in range(_MAX_ASIDE):
+        if not 0 <= index < len(sentence.words):
+            return None
+        if sentence.words[index] in _COMMAS:
+            return index
+        if sentence.words[index] in _CLAUSE_PUNCTUATION or index in sentence.first_token_of:
+            return None
+        index += step
+    return None
+
+
+def clause_bounds(sentence: Sentence, first: int, last: int, words: Words) -> tuple[int, int]:
+    """Token range of the clause around trigger tokens [first, last]; asides do not end it."""
+    left = first
+    while left > 0 and first - left < MAX_CLAUSE:
+        if sentence.words[left - 1] in words.relatives:
+            break
+        if _is_break(sentence, left - 1, words, True):
+            aside = _insertion(sentence, left - 1, -1)
+            if aside is None:
+                break
+            left = aside
+            continue
+        left -= 1
+    right = last
+    limit = len(sentence.words) - 1
+    while right < limit and right - last < MAX_CLAUSE:
+        if _is_break(sentence, right + 1, words, True):
+            aside = _insertion(sentence, right + 1, 1)
+            if aside is None:
+                break
+            right = aside
+            continue
+        right += 1
+    return left, right
+
+
+def reach_left(sentence: Sentence, first: int, limit: int) -> int:
+    """Leftmost token within `limit` words before `first` not past a punctuation break.
+
+    Hedges and denials govern whole complement clauses ("نفت ... أن تكون بكين فرضت"),
+    so only punctuation, not a clause word, stops their reach.
+    """
+    left = first
+    while left > 0 and first - left < limit:
+        word = sentence.words[left - 1]
+        if word in _CLAUSE_PUNCTUATION:
+            aside = _insertion(sentence, left - 1, -1)
+            if aside is None:
+                break
+            left = aside
+            continue
+        left -= 1
+    return left
