@@ -58,7 +58,7 @@ class Deliverer:
         self.slots = settings.webhook_concurrency
         self.resolver = resolver
         self.clock = clock
-        self.listener = Listener(settings.database_url_value() or "", DELIVERIES)
+        self.listener = Listener(engine.url.render_as_string(hide_password=False), DELIVERIES)
         self.in_flight: Counter[str] = Counter()
         self._checked: dict[str, float] = {}
         self._results: list[Result] = []

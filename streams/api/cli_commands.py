@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -86,6 +87,8 @@ def _api_url(settings: Settings) -> str:
 def _call(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     import httpx
 
+    # httpx narrates each request at INFO, which would print in the middle of our output.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = get_settings()
     if settings.api_key is None:
         raise ConfigError("set DYADWATCH_API_KEY (create one with: dyadwatch apikey create)")
