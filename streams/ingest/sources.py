@@ -60,8 +60,7 @@ def _file(path: Path) -> Iterator[Raw]:
         return
     kind, gz = _kind(path)
     if kind == "jsonl":
-        opened = gzip.open(path, "rb") if gz else path.open("rb")
-        with opened as fh:
+        with gzip.open(path, "rb") if gz else path.open("rb") as fh:
             yield from _jsonl(fh, str(path))
     elif kind == "feed":
         yield from _feed(str(path), str(path))

@@ -67,9 +67,7 @@ def test_environment_matches_the_settings(compose: dict[str, Any]) -> None:
         assert not unknown, f"{name} sets variables no setting reads: {unknown}"
         assert env["DYADWATCH_BROKER"] == "kafka"
         assert env["DYADWATCH_DATABASE_URL"].startswith("postgresql+psycopg://")
-        Settings.model_validate(
-            {k.removeprefix("DYADWATCH_").lower(): v for k, v in env.items()}
-        )
+        Settings.model_validate({k.removeprefix("DYADWATCH_").lower(): v for k, v in env.items()})
 
 
 def test_published_ports_bind_loopback_only(compose: dict[str, Any]) -> None:
