@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from kafka import KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer
 from sqlalchemy import Engine, create_engine, text
 
 from models.state import DyadChange
@@ -208,6 +210,24 @@ def test_outage_restart_and_redelivery_end_in_one_accepted_delivery_per_alert(
     assert len(recorded) == 5 and all(r[0] == "delivered" for r in recorded)
     assert any(r[2][0] == 500 and r[2][-1] == 204 for r in recorded)
     assert rows(engine, "SELECT count(*) FROM alerts")[0][0] == 5
+    # The alerts topic has them too, keyed by subscription (at least once: dedupe on the id).
+    on_topic = consume(settings, Topics.from_settings(settings).alerts, timeout=8)
+    assert {k for k, _ in on_topic} == {sub["id"]}
+    assert {i for _, i in on_topic} == expected
+
+
+def consume(settings: Settings, topic: str, timeout: float) -> list[tuple[str, str]]:
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=f"check-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=int(timeout * 1000),
+    )
+    try:
+        return [(r.key.decode(), json.loads(r.value)["id"]) for r in consumer]
+    finally:
+        consumer.close()
 
 
 def test_another_key_can_neither_see_nor_change_a_subscription(
