@@ -6,6 +6,7 @@ from typing import Any
 
 import faust
 
+from streams.alerts import agent as alerts_agent
 from streams.app import create_app
 from streams.db import engine_for
 from streams.detect import agent as detect_agent
@@ -31,6 +32,7 @@ def build_app(settings: Settings, *, web_port: int = 0) -> faust.App:
     engine = engine_for(resolve_database_url(settings))
     detect_agent.register(app, settings, topics, engine)
     state_agent.register(app, settings, topics.changes, engine)
+    alerts_agent.register(app, settings, topics, engine)
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def _assigned(sender: faust.App, assigned: set[Any], **_: Any) -> None:
