@@ -17,7 +17,7 @@ _TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")
 _CLAUSE_PUNCTUATION = frozenset(",،;؛:()—–")
 MAX_CLAUSE = 16  # words on each side of a trigger a clause may span
 _MAX_ASIDE = 4  # words an aside between commas may hold
-_COMMAS = frozenset(",،")
+COMMAS = frozenset(",،")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Words:
     reach_through: frozenset[str]
     locatives: frozenset[str]
     adjective_gap: frozenset[str]
+    carry_words: frozenset[str]
+    new_subjects: frozenset[str]
     conjunction_clitics: tuple[str, ...]
     adjective_after: bool
 
@@ -82,7 +84,7 @@ def token_at(starts: list[int], position: int) -> int:
 def _is_break(sentence: Sentence, index: int, words: Words, allow_comma: bool) -> bool:
     word = sentence.words[index]
     if word in _CLAUSE_PUNCTUATION:
-        if not allow_comma or word not in _COMMAS:
+        if not allow_comma or word not in COMMAS:
             return True
         # A comma in a list of states ("the US, the EU, Britain and Canada") joins.
         after = index + 1
@@ -101,13 +103,13 @@ def strip_conjunction(word: str, words: Words) -> str:
 
 def _insertion(sentence: Sentence, comma: int, step: int) -> int | None:
     """The far comma of a short aside ("، الاثنين،", ", on Monday,") that starts at `comma`."""
-    if sentence.words[comma] not in _COMMAS:
+    if sentence.words[comma] not in COMMAS:
         return None
     index = comma + step
     for _ in range(_MAX_ASIDE):
         if not 0 <= index < len(sentence.words):
             return None
-        if sentence.words[index] in _COMMAS:
+        if sentence.words[index] in COMMAS:
             return index
         if sentence.words[index] in _CLAUSE_PUNCTUATION or index in sentence.first_token_of:
             return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from models.events import Article, Event, EventType, Evidence, Status
 from streams.detect.arabic import FoldedText, fold_arabic, fold_latin
@@ -16,7 +17,7 @@ from streams.detect.clauses import Sentence, clause_bounds, read_sentence
 from streams.detect.dates import find_date
 from streams.detect.langid import article_language
 from streams.detect.mentions import Mention, mention_matcher
-from streams.detect.parties import Finding, parties_of
+from streams.detect.parties import Finding, lone_parties, parties_of
 from streams.detect.roles import assign_roles
 from streams.detect.rules import CompiledTrigger, LanguageRules, language_rules
 from streams.detect.sentences import Sentences, split_sentences
@@ -24,6 +25,7 @@ from streams.detect.status import read_status
 from streams.detect.triggers import Hit, find_hits
 
 _CONFUSER_MARGIN = 0  # words beyond the clause where a confuser still spoils a trigger
+_CARRIED_CERTAINTY = 0.7  # an actor taken from the sentence before
 
 
 @dataclass
@@ -77,6 +79,7 @@ class _Reader:
         entities = self.matcher.gazetteer.entities
         self.blocs = frozenset(code for code, entity in entities.items() if entity.kind == "bloc")
         self._views: dict[int, Sentence] = {}
+        self._lone_actors: dict[int, list[str]] = {}  # sentence → actors of a targetless sanction
 
     def view(self, index: int) -> Sentence:
         if index not in self._views:
@@ -100,9 +103,10 @@ class _Reader:
         if self._confused(trigger, sentence, left, right):
             return []
         arguments = assign_roles(sentence, (hit.start, hit.end), trigger.frame, words)
-        findings = parties_of(
-            trigger.trigger.type, arguments, lambda mention: self._refer(index, mention)
-        )
+        resolve = partial(self._refer, index)
+        findings = parties_of(trigger.trigger.type, arguments, resolve)
+        if not findings and trigger.dimension == "sanction":
+            findings = self._carry(index, trigger, lone_parties(arguments, resolve))
         if not findings:
             return []
         reading = read_status(self.rules, sentence, (hit.start, hit.end))
@@ -125,6 +129,34 @@ class _Reader:
                     )
                 )
         return out
+
+    def _carry(
+        self, index: int, trigger: CompiledTrigger, lone: tuple[list[str], list[str]]
+    ) -> list[Finding]:
+        """Join a sanction named without its target to one named without its actor.
+
+        "أعلنت الخزانة الأميركية توسيع قائمة العقوبات. وفرضت العقوبات على شركات إيرانية":
+        a verb with no agent of its own, right after a sentence of the same paragraph
+        whose sanction has an actor and no target, is that actor's.
+        """
+        actors, targets = lone
+        if actors and not targets:
+            self._lone_actors[index] = actors
+            return []
+        if not targets or actors or trigger.frame.subject == "none":
+            return []
+        carried = self._lone_actors.get(index)
+        if carried is None and index > 0 and self._same_paragraph(index - 1, index):
+            carried = self._lone_actors.get(index - 1)
+        return [
+            Finding(actor, target, _CARRIED_CERTAINTY, True)
+            for actor in carried or ()
+            for target in targets
+            if actor != target
+        ]
+
+    def _same_paragraph(self, before: int, after: int) -> bool:
+        return "\n" not in self.text[self.sentences.ends[before] : self.sentences.starts[after]]
 
     def _confused(
         self, trigger: CompiledTrigger, sentence: Sentence, left: int, right: int

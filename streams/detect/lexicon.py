@@ -114,6 +114,11 @@ class Lexicon(_Strict):
     # Relative pronouns end a clause looking back ("the deal which lifts sanctions" has
     # no state subject) but not looking ahead ("crude it supplies to Chinese refiners").
     relatives: list[str] = []
+    # Words opening a clause after a comma that goes on with the previous clause's subject
+    # ("استدعت الجزائر السفير، ثم سحبت سفيرها"); a glued conjunction clitic does too.
+    carry_words: list[str] = []
+    # Pronouns that open such a clause with a subject of its own ("وهو ما", "and it").
+    new_subjects: list[str] = []
     pair_words: list[str]
     adjective_side: Literal["before", "after"]
     # Words that may sit between a trigger noun and its glued adjective ("new", "الاقتصادية").

@@ -102,6 +102,30 @@ def parties_of(
     return []
 
 
+def lone_parties(
+    arguments: list[Argument], resolve: Callable[[Mention], tuple[str, ...]]
+) -> tuple[list[str], list[str]]:
+    """Named actors and targets of a trigger, for pairing across sentences.
+
+    A group word among the actors ("Western sanctions") stands for no state, so it
+    yields no actors at all rather than letting another state take its place.
+    """
+    actors: list[str] = []
+    targets: list[str] = []
+    for argument in arguments:
+        mention = argument.mention
+        code = mention.code
+        if mention.kind == "self":
+            code = next(iter(resolve(mention)), None)
+        if argument.role == "actor":
+            if code is None:
+                return [], []
+            actors.append(code)
+        elif argument.role == "target" and code is not None:
+            targets.append(code)
+    return list(dict.fromkeys(actors)), list(dict.fromkeys(targets))
+
+
 def _unique(parties: list[_Party]) -> list[_Party]:
     seen: dict[str, _Party] = {}
     for party in parties:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from streams.detect.clauses import (
+    COMMAS,
     MAX_CLAUSE,
     Sentence,
     Words,
@@ -29,6 +30,7 @@ _MAX_TARGET_GAP = 6  # words between a trigger and the marker of a state after i
 _MAX_SUBJECT_GAP = 12  # words between a subject and its trigger
 _VERB_JOIN = 2  # an "and" this close before a trigger joins predicates, not phrases
 _MAX_REACH = 6  # words a marker may stand before the state it introduces
+_CARRY_HEAD = 4  # words from a clause's start within which its subject stands
 
 
 @dataclass
@@ -115,7 +117,10 @@ def assign_roles(
     if frame.subject != "none" and not any(
         a.source == "subject" or a.role == "actor" for a in arguments
     ):
-        arguments += _subject_beyond(sentence, (first, last, left), frame, words)
+        bounds = (first, last, left)
+        arguments += _subject_beyond(sentence, bounds, frame, words) or _carried_subject(
+            sentence, bounds, frame, words
+        )
     # A marked or glued actor ("US sanctions", "by the EU") outranks a bare subject, which
     # is then more likely the one reacting ("Iran condemned US sanctions").
     if any(a.role == "actor" and a.source in ("marker", "adjective", "inner") for a in arguments):
@@ -173,6 +178,52 @@ def _subject_beyond(
         distance = first - sentence.last_token_of[chain[-1]] - 1
         return [Argument(sentence.mentions[i], role, "subject", distance) for i in chain]
     return []
+
+
+def _carried_subject(
+    sentence: Sentence, bounds: tuple[int, int, int], frame: Frame, words: Words
+) -> list[Argument]:
+    """A clause after a comma that opens with "ثم", "and" or a glued "و" and names no
+    subject goes on with the previous clause's: "استدعت الخارجية الهولندية السفير،
+    وفي اليوم التالي طردت دبلوماسيين". Only a subject standing at that clause's head
+    carries over; a state further in is more likely its object.
+    """
+    first, last, left = bounds
+    if left < 2 or sentence.words[left - 1] not in COMMAS:
+        return []
+    opener = sentence.words[left]
+    bare = strip_conjunction(opener, words)
+    if opener in words.carry_words:
+        following = sentence.words[left + 1] if left + 1 < len(sentence.words) else ""
+        bare = strip_conjunction(following, words)
+    elif bare == opener:
+        return []
+    if bare in words.new_subjects or bare in words.clause_breaks:
+        return []  # "، وهو ما يمهد لرفع العقوبات": the clause has a subject of its own
+    comma = left - 1
+    outer = reach_left(sentence, comma, MAX_CLAUSE)
+    indexes = [
+        i
+        for i in range(len(sentence.mentions))
+        if sentence.first_token_of[i] >= outer and sentence.last_token_of[i] < comma
+    ]
+    chains = _chains(sentence, indexes, words)
+    if not chains:
+        return []
+    if bare in words.relatives:
+        # "مجلس الأمن، والذي فرض عقوبات": a relative's subject is the noun before the comma.
+        chain = chains[-1]
+        if sentence.last_token_of[chain[-1]] != comma - 1:
+            return []
+    elif sentence.first_token_of[chains[0][0]] - outer > _CARRY_HEAD:
+        return []
+    else:
+        chain = chains[0]
+    role, source = _chain_role(sentence, chain, frame, words, (first, last, outer))
+    if source != "subject" or role == "none" or _coordinated(sentence, chain, comma, words):
+        return []
+    distance = first - sentence.last_token_of[chain[-1]] - 1
+    return [Argument(sentence.mentions[i], role, "subject", distance) for i in chain]
 
 
 def _chain_role(

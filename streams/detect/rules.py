@@ -130,6 +130,8 @@ def language_rules(lang: str) -> LanguageRules:
         reach_through=_word_set(lexicon.reach_through, lexicon),
         locatives=_word_set(lexicon.locatives, lexicon),
         adjective_gap=_word_set(lexicon.adjective_gap, lexicon),
+        carry_words=_word_set(lexicon.carry_words, lexicon),
+        new_subjects=_word_set(lexicon.new_subjects, lexicon),
         conjunction_clitics=tuple(lexicon.conjunction_clitics),
         adjective_after=lexicon.adjective_side == "after",
     )
