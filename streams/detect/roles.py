@@ -125,6 +125,10 @@ def assign_roles(
     # is then more likely the one reacting ("Iran condemned US sanctions").
     if any(a.role == "actor" and a.source in ("marker", "adjective", "inner") for a in arguments):
         arguments = [a for a in arguments if not (a.role == "actor" and a.source == "subject")]
+    # Likewise a marked target outranks a subject the frame makes one: in "India's economy
+    # was hurt by US sanctions on Russia" India only suffers them.
+    if any(a.role == "target" and a.source in ("marker", "reach") for a in arguments):
+        arguments = [a for a in arguments if not (a.role == "target" and a.source == "subject")]
     return arguments
 
 
