@@ -78,6 +78,9 @@ class CountryForms(_Strict):
     capitals: list[str] = []
     seats: list[str] = []
     firms: list[str] = []
+    # Names that are also common words ("مالي", "financial"): a state only right after
+    # one of the file's `guards` ("في مالي", "سفير مالي").
+    guarded: list[str] = []
 
 
 class LanguageFile(_Strict):
@@ -85,6 +88,7 @@ class LanguageFile(_Strict):
     countries: dict[str, CountryForms]
     leaders: dict[str, list[str]] = {}
     groups: list[str] = []
+    guards: list[str] = []
 
 
 _KIND_OF_FIELD: dict[str, Kind] = {
@@ -104,6 +108,7 @@ class Surface:
     code: str | None
     kind: Kind
     leader_id: str | None = None
+    guarded: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class Gazetteer:
     terms: Mapping[str, tuple[Term, ...]]
     entries: list[Surface]
     display: Mapping[str, str] = field(repr=False)
+    guards: tuple[str, ...] = ()
 
     def leader_code(self, leader_id: str, on: dt.date | None = None) -> str | None:
         return leader_code(leader_id, on)
@@ -207,6 +213,7 @@ def build_entries(
             continue
         for field_name, kind in _KIND_OF_FIELD.items():
             entries += [Surface(form, code, kind) for form in getattr(country, field_name)]
+        entries += [Surface(form, code, "name", guarded=True) for form in country.guarded]
     for code in entities:
         if code not in doc.countries or not doc.countries[code].names:
             problems.append(f"{source}: countries.{code}: no names")
@@ -273,7 +280,7 @@ def load_gazetteer(lang: str) -> Gazetteer:
     if problems or doc is None:
         raise GazetteerError(problems)
     display = {code: forms.names[0] for code, forms in doc.countries.items()}
-    return Gazetteer(lang, entities, terms, entries, display)
+    return Gazetteer(lang, entities, terms, entries, display, tuple(doc.guards))
 
 
 def leader_code(leader_id: str, on: dt.date | None = None) -> str | None:

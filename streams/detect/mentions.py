@@ -45,6 +45,7 @@ class MentionMatcher:
     pairs: re.Pattern[str] | None
     selves: re.Pattern[str] | None
     forms: dict[str, list[_Form]]
+    guards: frozenset[str]
 
     def find(self, text: str, start: int, end: int, on: dt.date | None) -> list[Mention]:
         found: list[Mention] = []
@@ -72,6 +73,8 @@ class MentionMatcher:
         for form in self.forms.get(key, []):
             if form.definite and not definite:
                 continue
+            if form.surface.guarded and (prefix or not self._guarded(match)):
+                continue
             if (
                 suffix
                 and suffix not in self.lexicon.name_suffixes
@@ -85,6 +88,17 @@ class MentionMatcher:
             clitic, conjoined = self._clitic(prefix)
             return Mention(match.start(), match.end(), code, surface.kind, clitic, conjoined)
         return None
+
+    def _guarded(self, match: re.Match[str]) -> bool:
+        """The word before the match is one of the gazetteer's guards."""
+        before = match.string[max(match.start() - 24, 0) : match.start()].split()
+        if not before:
+            return False
+        word = before[-1]
+        for conjunction in self.lexicon.conjunction_clitics:
+            if word.startswith(conjunction) and word[len(conjunction) :] in self.guards:
+                return True
+        return word in self.guards
 
     def _clitic(self, prefix: str) -> tuple[str, bool]:
         """Split glued clitics into a conjunction flag and a preposition ("وبال" → "ب", True)."""
@@ -154,7 +168,9 @@ def mention_matcher(lang: str) -> MentionMatcher:
     )
     pairs = _reference(lexicon.pair_words, clitics, arabic)
     selves = _reference(lexicon.self_words, clitics, arabic)
-    return MentionMatcher(lexicon, gazetteer, pattern, pairs, selves, forms)
+    fold = fold_word if arabic else str.casefold
+    guards = frozenset(fold(word) for word in gazetteer.guards)
+    return MentionMatcher(lexicon, gazetteer, pattern, pairs, selves, forms, guards)
 
 
 def _reference(words: list[str], clitics: str, arabic: bool) -> re.Pattern[str] | None:
