@@ -78,9 +78,9 @@ class CountryForms(_Strict):
     capitals: list[str] = []
     seats: list[str] = []
     firms: list[str] = []
-    # Names that are also common words ("مالي", "financial"): a state only right after
-    # one of the file's `guards` ("في مالي", "سفير مالي").
-    guarded: list[str] = []
+    # Names that are also common words ("مالي", "financial") or other places (عمان, Amman):
+    # form → the words right after which it names the state ("في مالي", "سفير عمان").
+    guarded: dict[str, list[str]] = {}
 
 
 class LanguageFile(_Strict):
@@ -88,7 +88,6 @@ class LanguageFile(_Strict):
     countries: dict[str, CountryForms]
     leaders: dict[str, list[str]] = {}
     groups: list[str] = []
-    guards: list[str] = []
 
 
 _KIND_OF_FIELD: dict[str, Kind] = {
@@ -108,7 +107,7 @@ class Surface:
     code: str | None
     kind: Kind
     leader_id: str | None = None
-    guarded: bool = False
+    guards: tuple[str, ...] = ()  # non-empty: a state only right after one of these words
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,6 @@ class Gazetteer:
     terms: Mapping[str, tuple[Term, ...]]
     entries: list[Surface]
     display: Mapping[str, str] = field(repr=False)
-    guards: tuple[str, ...] = ()
 
     def leader_code(self, leader_id: str, on: dt.date | None = None) -> str | None:
         return leader_code(leader_id, on)
@@ -213,7 +211,10 @@ def build_entries(
             continue
         for field_name, kind in _KIND_OF_FIELD.items():
             entries += [Surface(form, code, kind) for form in getattr(country, field_name)]
-        entries += [Surface(form, code, "name", guarded=True) for form in country.guarded]
+        entries += [
+            Surface(form, code, "name", guards=tuple(guards))
+            for form, guards in country.guarded.items()
+        ]
     for code in entities:
         if code not in doc.countries or not doc.countries[code].names:
             problems.append(f"{source}: countries.{code}: no names")
@@ -280,7 +281,7 @@ def load_gazetteer(lang: str) -> Gazetteer:
     if problems or doc is None:
         raise GazetteerError(problems)
     display = {code: forms.names[0] for code, forms in doc.countries.items()}
-    return Gazetteer(lang, entities, terms, entries, display, tuple(doc.guards))
+    return Gazetteer(lang, entities, terms, entries, display)
 
 
 def leader_code(leader_id: str, on: dt.date | None = None) -> str | None:

@@ -35,6 +35,7 @@ class Mention:
 class _Form:
     surface: Surface
     definite: bool  # the form starts with the article ("الصين"): the text must carry it
+    guards: frozenset[str] = frozenset()  # folded words the form must follow, if any
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,6 @@ class MentionMatcher:
     pairs: re.Pattern[str] | None
     selves: re.Pattern[str] | None
     forms: dict[str, list[_Form]]
-    guards: frozenset[str]
 
     def find(self, text: str, start: int, end: int, on: dt.date | None) -> list[Mention]:
         found: list[Mention] = []
@@ -73,7 +73,7 @@ class MentionMatcher:
         for form in self.forms.get(key, []):
             if form.definite and not definite:
                 continue
-            if form.surface.guarded and (prefix or not self._guarded(match)):
+            if form.guards and (prefix or not self._guarded(match, form.guards)):
                 continue
             if (
                 suffix
@@ -89,16 +89,16 @@ class MentionMatcher:
             return Mention(match.start(), match.end(), code, surface.kind, clitic, conjoined)
         return None
 
-    def _guarded(self, match: re.Match[str]) -> bool:
-        """The word before the match is one of the gazetteer's guards."""
+    def _guarded(self, match: re.Match[str], guards: frozenset[str]) -> bool:
+        """The word before the match (a glued conjunction aside) is one of `guards`."""
         before = match.string[max(match.start() - 24, 0) : match.start()].split()
         if not before:
             return False
         word = before[-1]
         for conjunction in self.lexicon.conjunction_clitics:
-            if word.startswith(conjunction) and word[len(conjunction) :] in self.guards:
+            if word.startswith(conjunction) and word[len(conjunction) :] in guards:
                 return True
-        return word in self.guards
+        return word in guards
 
     def _clitic(self, prefix: str) -> tuple[str, bool]:
         """Split glued clitics into a conjunction flag and a preposition ("وبال" → "ب", True)."""
@@ -153,7 +153,9 @@ def mention_matcher(lang: str) -> MentionMatcher:
         # A demonym takes the article by agreement only ("مسؤولين روس", "الروس").
         definite = strip and surface.kind != "demonym"
         key = stem if lexicon.names_case_sensitive else stem.casefold()
-        forms.setdefault(key, []).append(_Form(surface, definite))
+        fold = fold_word if arabic else str.casefold
+        guards = frozenset(fold(word) for word in surface.guards)
+        forms.setdefault(key, []).append(_Form(surface, definite, guards))
     # A definite form first, so "الجزائر" is preferred to a bare homograph of its stem.
     for entries in forms.values():
         entries.sort(key=lambda form: not form.definite)
@@ -168,9 +170,7 @@ def mention_matcher(lang: str) -> MentionMatcher:
     )
     pairs = _reference(lexicon.pair_words, clitics, arabic)
     selves = _reference(lexicon.self_words, clitics, arabic)
-    fold = fold_word if arabic else str.casefold
-    guards = frozenset(fold(word) for word in gazetteer.guards)
-    return MentionMatcher(lexicon, gazetteer, pattern, pairs, selves, forms, guards)
+    return MentionMatcher(lexicon, gazetteer, pattern, pairs, selves, forms)
 
 
 def _reference(words: list[str], clitics: str, arabic: bool) -> re.Pattern[str] | None:
