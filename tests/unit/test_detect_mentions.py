@@ -60,3 +60,20 @@ def test_english_names_are_case_sensitive() -> None:
     text = "US sanctions hit us hard, Washington said."
     found = mention_matcher("en").find(text, 0, len(text), None)
     assert [(text[m.start : m.end], m.code) for m in found] == [("US", "US"), ("Washington", "US")]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("وصل الوفد إلى مالي أمس", ["ML"]),
+        ("التقى سفير مالي بالوزير", ["ML"]),
+        ("وشمال مالي", ["ML"]),
+        ("قدم البنك دعم مالي كبير", []),
+        ("الوضع المالي صعب", []),
+        ("استقبل الوزير سفير عمان", ["OM"]),
+        ("عقد الاجتماع في عمان", []),
+        ("وقعت سلطنة عمان الاتفاق", ["OM"]),
+    ],
+)
+def test_a_guarded_name_counts_only_after_its_guard_words(text: str, codes: list[str]) -> None:
+    assert [code for _, code, _, _ in _ar(text)] == codes

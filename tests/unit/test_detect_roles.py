@@ -1,0 +1,90 @@
+"""Who acts: subjects carried over a comma and from the sentence before, marked targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.events import Article
+from streams.detect.detector import detect
+
+
+def _found(text: str, lang: str) -> set[tuple[str, str, str]]:
+    return {(e.type, e.actor, e.target) for e in detect(Article(id="t", text=text, lang=lang))}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # The clause after the comma opens with a glued "و" or "ثم" and names no subject.
+        (
+            "استدعت الخارجية الكندية القائم بالأعمال الروسي، ثم أغلقت سفارتها في موسكو.",
+            "ar",
+            {("relations.downgraded", "CA", "RU")},
+        ),
+        (
+            "Germany summoned the Iranian envoy, and later expelled two Iranian diplomats.",
+            "en",
+            {("relations.downgraded", "DE", "IR")},
+        ),
+        # The antecedent of a relative after the comma is the state just before it.
+        (
+            "أعلن الوزير أن مجلس الأمن، والذي فرض عقوبات على كوريا الشمالية، سيجتمع غدا.",
+            "ar",
+            {("sanction.imposed", "UN", "KP")},
+        ),
+    ],
+)
+def test_a_dropped_subject_is_carried_over_a_comma(
+    text: str, lang: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert _found(text, lang) == expected
+
+
+def test_a_pronoun_after_the_comma_is_a_subject_of_its_own() -> None:
+    text = "وافق الاتحاد الأوروبي على الاتفاق، وهو ما يمهد لرفع العقوبات المفروضة على إيران."
+    assert not any(actor == "EU" for _, actor, _ in _found(text, "ar"))
+
+
+def test_a_targetless_sanction_lends_its_actor_to_the_next_sentence() -> None:
+    text = (
+        "أعلنت الحكومة اليابانية تشديد العقوبات. وفرضت العقوبات الجديدة على مصارف روسية.\n"
+        "وفرضت العقوبات على شركات سورية."
+    )
+    # The third sentence is another paragraph: nothing carries into it.
+    assert _found(text, "ar") == {("sanction.imposed", "JP", "RU")}
+
+
+def test_a_marked_target_outranks_a_suffering_subject() -> None:
+    text = "Turkey's economy has been hurt by EU sanctions on Russia."
+    assert _found(text, "en") == {("sanction.imposed", "EU", "RU")}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A supply verb governed by an agreement, its oil object far behind it.
+        (
+            "وقعت الكويت والأردن اتفاقا تورد بموجبه الكويت للأردن كميات من النفط الخام.",
+            "ar",
+            {("oil.resumed", "KW", "JO")},
+        ),
+        (
+            "Pakistan signed an agreement with Kuwait's state oil firm last week to buy "
+            "two million barrels of crude.",
+            "en",
+            {("oil.resumed", "PK", "KW")},
+        ),
+        # Establishing ties counts when they are diplomatic, not when they are only good.
+        (
+            "أقامت السعودية علاقات دبلوماسية مع جزر القمر.",
+            "ar",
+            {("relations.restored", "SA", "KM")},
+        ),
+        ("تسعى مصر إلى إقامة علاقات طيبة مع السودان.", "ar", set()),
+    ],
+)
+def test_deals_and_established_ties(
+    text: str, lang: str, expected: set[tuple[str, str, str]]
+) -> None:
+    found = {(t, *sorted((a, b))) for t, a, b in _found(text, lang)}
+    assert found == {(t, *sorted((a, b))) for t, a, b in expected}
