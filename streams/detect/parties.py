@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from streams.detect.chains import Argument
 from streams.detect.mentions import Mention
-from streams.detect.roles import Argument
 
 # How far a state's wording is from a plain name: each step is one more inference.
 _KIND_CERTAINTY = {

@@ -88,3 +88,13 @@ def test_deals_and_established_ties(
 ) -> None:
     found = {(t, *sorted((a, b))) for t, a, b in _found(text, lang)}
     assert found == {(t, *sorted((a, b))) for t, a, b in expected}
+
+
+def test_a_subject_pressing_another_state_is_not_the_actor() -> None:
+    text = "مارست الولايات المتحدة ضغوطا كبيرة على ألمانيا لفرض عقوبات على إيران."
+    assert ("sanction.imposed", "US", "IR") not in _found(text, "ar")
+
+
+def test_an_and_after_the_state_between_keeps_the_subject() -> None:
+    text = "Bolivia cut ties with Israel and gave Israeli diplomats two days to leave."
+    assert ("relations.downgraded", "BO", "IL") in _found(text, "en")
