@@ -1,4 +1,1 @@
-"""Data shapes only: wire models and tables. Importing the package registers every table."""
-
-from models import state as state
-from models import tables as tables
+"""Data shapes only: wire models and tables, no I/O."""

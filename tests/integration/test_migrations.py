@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from models.tables import Base
+from models.schema import metadata
 from streams.db import downgrade, migrate
 
 pytestmark = pytest.mark.integration
@@ -22,7 +22,7 @@ def test_upgrade_downgrade_upgrade_and_no_drift(database_url: str) -> None:
         migrate(database_url)
         migrate(database_url)  # a second upgrade is a no-op, not an error
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
     finally:
         engine.dispose()
