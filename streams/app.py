@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import faust
 
 from streams.settings import Settings
 
 
+def _cap_fetch_wait(ms: int) -> None:
+    """Faust asks the broker to hold each fetch up to 1.5 s; cap it for every consumer made."""
+    import aiokafka  # the module Faust's driver looks the class up in at each start
+
+    base = aiokafka.AIOKafkaConsumer
+    if getattr(base, "_dyadwatch_capped", False):
+        return
+
+    class Capped(base):  # type: ignore[misc, valid-type]
+        _dyadwatch_capped = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["fetch_max_wait_ms"] = min(kwargs.get("fetch_max_wait_ms", ms), ms)
+            super().__init__(*args, **kwargs)
+
+    aiokafka.AIOKafkaConsumer = Capped
+
+
 def create_app(
     settings: Settings, bootstrap: str, *, single_record_batches: bool = False, web_port: int = 0
 ) -> faust.App:
+    if single_record_batches:
+        # The embedded broker keeps a fetch open for its whole max wait even when records
+        # arrive, so every hop would add up to 1.5 s; a short wait bounds that.
+        _cap_fetch_wait(100)
     return faust.App(
         settings.app_id,
         broker=f"kafka://{bootstrap}",
