@@ -150,7 +150,31 @@ def test_coverage() -> None:
 # --- the detector against each case -------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lang", "case"), CASES, ids=[str(c.get("id")) for _, c in CASES])
+KNOWN_GAPS: dict[str, str] = yaml.safe_load(
+    (GOLDEN_DIR.parent / "golden-known-gaps.yaml").read_text(encoding="utf-8")
+)
+
+
+def _with_known_gaps(cases: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    return [
+        pytest.param(
+            lang,
+            case,
+            id=str(case.get("id")),
+            marks=[pytest.mark.xfail(reason=KNOWN_GAPS[case["id"]], strict=True)]
+            if case.get("id") in KNOWN_GAPS
+            else [],
+        )
+        for lang, case in cases
+    ]
+
+
+def test_known_gaps_name_real_cases() -> None:
+    ids = {case.get("id") for _, case in CASES}
+    assert set(KNOWN_GAPS) <= ids, f"unknown ids: {sorted(set(KNOWN_GAPS) - ids)}"
+
+
+@pytest.mark.parametrize(("lang", "case"), _with_known_gaps(CASES))
 def test_detector_matches_golden_case(lang: str, case: dict[str, Any]) -> None:
     # Imported here so the format and coverage tests run before the detector exists.
     from streams.detect.detector import detect
