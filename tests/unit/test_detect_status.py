@@ -28,6 +28,8 @@ def _statuses(text: str, lang: str) -> set[tuple[str, str, str, str]]:
         ("لم تفرض الولايات المتحدة عقوبات على روسيا.", "denied"),
         ("نفت واشنطن أن تكون فرضت عقوبات على روسيا.", "denied"),
         ("لم تستبعد واشنطن فرض عقوبات على روسيا.", "considered"),
+        ("بحثت الولايات المتحدة أمس فرض عقوبات على روسيا.", "considered"),
+        ("ناقش الكونغرس الأمريكي فرض عقوبات على روسيا.", "considered"),
     ],
 )
 def test_arabic_status(text: str, status: str) -> None:
