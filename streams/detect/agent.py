@@ -4,12 +4,13 @@ a crash anywhere replays the batch, and the upserts make the replay harmless."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import faust
 from sqlalchemy import Engine
 
-from streams.detect.process import process_batch
+from streams.detect.process import Outcome, process_batch
 from streams.detect.repository import save_batch
 from streams.detect.version import detector_version
 from streams.ingest.publish import dead_letter
@@ -49,6 +50,12 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
     )
     version = detector_version()
 
+    def _detect_and_save(messages: list[tuple[bytes, dict[str, Any]]]) -> Outcome:
+        outcome = process_batch(messages, max_bytes=settings.max_article_bytes, version=version)
+        with engine.begin() as conn:
+            save_batch(conn, outcome.articles, outcome.events, version)
+        return outcome
+
     @app.agent(articles, name="detect")
     async def detect_articles(stream: Any) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
@@ -63,9 +70,9 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
                 )
                 for event in batch
             ]
-            outcome = process_batch(messages, max_bytes=settings.max_article_bytes, version=version)
-            with engine.begin() as conn:
-                save_batch(conn, outcome.articles, outcome.events, version)
+            # Off the event loop: while this batch waits on PostgreSQL, the other agents of
+            # the worker and the consumer's fetches go on.
+            outcome = await asyncio.to_thread(_detect_and_save, messages)
             for evs in outcome.events.values():
                 for ev in evs:
                     await detected.send(
