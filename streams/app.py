@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import faust
+from pydantic import BaseModel, ValidationError
 
+from streams.logs import get_logger
 from streams.settings import Settings
+
+log = get_logger(__name__)
+M = TypeVar("M", bound=BaseModel)
 
 
 def _cap_fetch_wait(ms: int) -> None:
@@ -56,3 +61,35 @@ def create_app(
         web_bind="127.0.0.1",
         web_host="127.0.0.1",
     )
+
+
+def bytes_topic(app: faust.App, name: str, partitions: int) -> Any:
+    """A topic of raw bytes: our own models parse the values, so a bad one is ours to route."""
+    return app.topic(
+        name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=partitions,
+    )
+
+
+def parse_values(batch: list[Any], model: type[M], what: str) -> list[M]:
+    """The readable values of a batch of events, in order."""
+    return [v for v in (parse_value(e, model, what) for e in batch) if v is not None]
+
+
+def parse_value(event: Any, model: type[M], what: str) -> M | None:
+    """The event's value as `model`; a record our own stages wrote badly is logged, not fatal."""
+    try:
+        return model.model_validate_json(event.value or b"")
+    except ValidationError as exc:
+        log.warning(
+            f"unreadable {what}",
+            error=str(exc).splitlines()[0],
+            topic=event.message.topic,
+            partition=event.message.partition,
+            offset=event.message.offset,
+        )
+        return None

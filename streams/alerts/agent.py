@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any
 
 import faust
-from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from models.alerts import Alert
@@ -27,6 +26,7 @@ from streams.alerts.repository import (
     store_alerts,
     unpublished_alerts,
 )
+from streams.app import bytes_topic, parse_values
 from streams.logs import get_logger
 from streams.settings import Settings
 from streams.stack import read_state
@@ -43,29 +43,15 @@ FLUSH_EVERY = 5.0
 def register(
     app: faust.App, settings: Settings, topics: Topics, engine: Engine, *, deliver: bool = True
 ) -> None:
-    changes = app.topic(
-        topics.changes,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.changes_partitions,
-    )
-    alerts = app.topic(
-        topics.alerts,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.alerts_partitions,
-    )
+    changes = bytes_topic(app, topics.changes, settings.changes_partitions)
+    alerts = bytes_topic(app, topics.alerts, settings.alerts_partitions)
 
     links = _Links(settings)
 
     @app.agent(changes, name="alerts")
     async def alert_on_changes(stream: Any) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
-            parsed = [c for c in (_parse(e) for e in batch) if c is not None]
+            parsed = parse_values(batch, DyadChange, "change")
             # Replays of one change in one batch are common after a rebalance.
             unique = list({c.id: c for c in parsed}.values())
             new = await asyncio.to_thread(store_matches, engine, unique, base_url=links.base())
@@ -126,20 +112,6 @@ def store_matches(engine: Engine, changes: list[DyadChange], *, base_url: str) -
                     )
                     built.append((alert, recorded))
         return len(store_alerts(conn, built, webhooks))
-
-
-def _parse(event: Any) -> DyadChange | None:
-    try:
-        return DyadChange.model_validate_json(event.value or b"")
-    except ValidationError as exc:
-        log.warning(
-            "unreadable change",
-            error=str(exc).splitlines()[0],
-            topic=event.message.topic,
-            partition=event.message.partition,
-            offset=event.message.offset,
-        )
-        return None
 
 
 async def publish_pending(engine: Engine, topic: Any, limit: int = 500) -> int:

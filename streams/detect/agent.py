@@ -10,6 +10,7 @@ from typing import Any
 import faust
 from sqlalchemy import Engine
 
+from streams.app import bytes_topic
 from streams.detect.process import Outcome, process_batch
 from streams.detect.repository import save_batch
 from streams.detect.version import detector_version
@@ -26,28 +27,9 @@ WITHIN = 0.05
 
 
 def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine) -> None:
-    articles = app.topic(
-        topics.articles,
-        key_type=bytes,
-        value_type=bytes,
-        value_serializer="raw",
-        key_serializer="raw",
-        partitions=settings.articles_partitions,
-    )
-    detected = app.topic(
-        topics.events,
-        key_type=bytes,
-        value_type=bytes,
-        value_serializer="raw",
-        key_serializer="raw",
-        partitions=settings.events_partitions,
-    )
-    deadletter = app.topic(
-        topics.deadletter,
-        value_type=bytes,
-        value_serializer="raw",
-        partitions=settings.deadletter_partitions,
-    )
+    articles = bytes_topic(app, topics.articles, settings.articles_partitions)
+    detected = bytes_topic(app, topics.events, settings.events_partitions)
+    deadletter = bytes_topic(app, topics.deadletter, settings.deadletter_partitions)
     version = detector_version()
 
     def _detect_and_save(messages: list[tuple[bytes, dict[str, Any]]]) -> Outcome:

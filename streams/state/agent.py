@@ -12,15 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import faust
-from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from models.events import DetectedEvent
 from models.state import DyadChange
+from streams.app import bytes_topic, parse_values
 from streams.logs import get_logger
 from streams.settings import Settings
 from streams.state.repository import (
-    DEFAULT_EXPIRY_DAYS,
     apply_track,
     mark_published,
     pending_changes,
@@ -40,23 +39,9 @@ FLUSH_EVERY = 5.0
 
 
 def register(app: faust.App, settings: Settings, changes_topic: str, engine: Engine) -> None:
-    detected = app.topic(
-        Topics.from_settings(settings).events,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.events_partitions,
-    )
-    changes = app.topic(
-        changes_topic,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=int(getattr(settings, "changes_partitions", settings.events_partitions)),
-    )
-    expiry_days = int(getattr(settings, "signal_expiry_days", DEFAULT_EXPIRY_DAYS))
+    detected = bytes_topic(app, Topics.from_settings(settings).events, settings.events_partitions)
+    changes = bytes_topic(app, changes_topic, settings.changes_partitions)
+    expiry_days = settings.signal_expiry_days
 
     def _apply_one(track: Track) -> bool:
         # One transaction per track: each change commits on its own.
@@ -71,7 +56,7 @@ def register(app: faust.App, settings: Settings, changes_topic: str, engine: Eng
     @app.agent(detected, name="state")
     async def apply_detected(stream: Any) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
-            events = [ev for ev in (_parse(e) for e in batch) if ev is not None]
+            events = parse_values(batch, DetectedEvent, "detected event")
             # Off the event loop, so the worker's other agents run while this one waits.
             touched = await asyncio.to_thread(_apply, events)
             published = await publish_pending(engine, changes)
@@ -82,21 +67,6 @@ def register(app: faust.App, settings: Settings, changes_topic: str, engine: Eng
         published = await publish_pending(engine, changes)
         if published:
             log.info("outbox flushed", published=published)
-
-
-def _parse(event: Any) -> DetectedEvent | None:
-    try:
-        return DetectedEvent.model_validate_json(event.value or b"")
-    except ValidationError as exc:
-        # Written by our own detect stage, so a bad record is a bug to see, not to stop on.
-        log.warning(
-            "unreadable detected event",
-            error=str(exc).splitlines()[0],
-            topic=event.message.topic,
-            partition=event.message.partition,
-            offset=event.message.offset,
-        )
-        return None
 
 
 async def publish_pending(engine: Engine, topic: Any, limit: int = 500) -> int:
