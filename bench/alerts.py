@@ -2,13 +2,14 @@
 arriving at a local receiver, and to the same alert arriving on the SSE stream.
 
 Starts Apache Kafka (or Tansu without Java) and PostgreSQL unless DYADWATCH_KAFKA_BOOTSTRAP /
-DYADWATCH_DATABASE_URL are set; per rate, a fresh database, topics and consumer group, one
-worker process (detect, state, alerts, webhook delivery) and one API process. Each article
-is a new English sanctions report on a directed pair never seen before, so each one makes
-exactly one state change and one alert. Latency is measured on this machine's clock from the
-moment the producer hands the article to Kafka to the moment the receiver reads the request.
+DYADWATCH_DATABASE_URL are set; per rate, a fresh database, topics and consumer group,
+`--workers` worker processes (detect, state, alerts, webhook delivery) and one API process.
+Each article is a new English sanctions report on a directed pair never seen before, so each
+one makes exactly one state change and one alert. Latency is measured on this machine's clock
+from the moment the producer hands the article to Kafka to the moment the receiver reads the
+request.
 
-    python bench/alerts.py [--rates 10 50 200] [--seconds 10] [--broker kafka|tansu]
+    python bench/alerts.py [--rates 10 50 200] [--seconds 10] [--workers 1] [--broker kafka|tansu]
 """
 
 from __future__ import annotations
@@ -116,7 +117,9 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {q[49] * 1000:6.0f} ms  p95 {q[94] * 1000:6.0f} ms  p99 {q[98] * 1000:6.0f} ms"
 
 
-def run_rate(base: Settings, pg: str, rate: int, seconds: float, pairs: Any, logs: Path) -> str:
+def run_rate(
+    base: Settings, pg: str, rate: int, seconds: float, pairs: Any, logs: Path, workers: int
+) -> str:
     run = f"a{uuid.uuid4().hex[:8]}"
     url = create_database(pg, f"bench_{run}")
     migrate(url)
@@ -138,10 +141,8 @@ def run_rate(base: Settings, pg: str, rate: int, seconds: float, pairs: Any, log
         "DYADWATCH_LOG_LEVEL": "WARNING",
     }
     procs = []
-    for name, argv in (
-        ("worker", [str(Path(__file__)), "--serve-worker"]),
-        ("api", ["-m", "streams.cli", "api"]),
-    ):
+    starts = [(f"worker{i}", ["-m", "streams.cli", "worker"]) for i in range(workers)]
+    for name, argv in [*starts, ("api", ["-m", "streams.cli", "api"])]:
         with (logs / f"{run}-{name}.log").open("ab") as out:
             procs.append(
                 subprocess.Popen(
@@ -248,38 +249,12 @@ def stage_times(engine: Any, wall: dict[str, float], measured: set[str]) -> dict
     return out
 
 
-def serve_worker() -> None:
-    import faust
-
-    from streams.alerts import agent
-    from streams.logs import configure
-    from streams.stack import resolve_database_url
-    from streams.worker import build_app
-
-    settings = Settings()
-    configure(settings.log_level, settings.log_format)
-    app = build_app(settings)
-    if "alerts" not in app.agents:  # until `dyadwatch worker` runs the alerts agent itself
-        agent.register(
-            app,
-            settings,
-            Topics.from_settings(settings),
-            engine_for(resolve_database_url(settings)),
-        )
-    faust.Worker(
-        app, loglevel="warning", quiet=True, redirect_stdouts=False
-    ).execute_from_commandline()
-
-
 def main() -> None:
-    if sys.argv[1:] == ["--serve-worker"]:
-        sys.argv[1:] = ["worker"]
-        serve_worker()
-        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", type=int, nargs="+", default=[10, 50, 200])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--broker", choices=("kafka", "tansu"), default=None)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
     args = parser.parse_args()
     names = countries()
     pairs = iter([(a, b) for a, b in itertools.permutations(names, 2)][::7])
@@ -302,9 +277,11 @@ def main() -> None:
             events_partitions=6,
             alerts_partitions=6,
         )
-        lines = [run_rate(base, pg, rate, args.seconds, pairs, tmp) for rate in args.rates]
+        lines = [
+            run_rate(base, pg, rate, args.seconds, pairs, tmp, args.workers) for rate in args.rates
+        ]
     print()
-    setup = f"one worker, one API process, {os.cpu_count()} CPUs"
+    setup = f"{args.workers} worker(s), one API process, {os.cpu_count()} CPUs"
     print(f"broker: {flavor}   states: {len(names)}   {setup}")
     print("latency from the article handed to Kafka to the alert received:")
     for line in lines:
