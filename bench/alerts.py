@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import itertools
 import json
 import os
@@ -60,7 +61,7 @@ def countries() -> list[tuple[str, str]]:
         name = forms["names"][0]
         for other in ("Kenya", "Chile"):
             text = f"{name} imposed new sanctions on {other}."
-            events = detect(Article(id="probe", text=text, published_at=DAY))
+            events = detect(Article(id="probe", text=text, published_at=dt.date.fromisoformat(DAY)))
             if [(e.actor, e.type, e.status) for e in events] != [
                 (code, "sanction.imposed", "occurred")
             ]:
