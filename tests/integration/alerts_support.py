@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,7 +15,7 @@ from typing import Any
 import httpx
 
 from streams.settings import Settings
-from tests.integration.conftest import settings_env, wait_for
+from tests.integration.conftest import Process, settings_env, wait_for
 
 
 @dataclass
@@ -89,34 +87,6 @@ def alert_env(settings: Settings, **extra: str) -> dict[str, str]:
         "DYADWATCH_WEBHOOK_TIMEOUT": "3",
         **extra,
     }
-
-
-class Process:
-    """A real process (API server or worker) with its log."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], log: Path) -> None:
-        self.log = log
-        self._out = log.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, *argv],
-            env=env,
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def stop(self, kill: bool = False) -> None:
-        if self.proc.poll() is None:
-            (self.proc.kill if kill else self.proc.terminate)()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._out.close()
-
-    def tail(self) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-40:])
 
 
 def start_api(settings: Settings, log: Path, **extra: str) -> tuple[Process, str]:

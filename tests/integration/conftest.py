@@ -7,6 +7,7 @@ are already running; DYADWATCH_TEST_BROKER=tansu forces the embedded broker."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -95,15 +96,15 @@ def settings_env(settings: Settings) -> dict[str, str]:
     }
 
 
-class Worker:
-    """A real `dyadwatch worker` process."""
+class Process:
+    """A real process (a worker, the API) with its log, stopped cleanly or killed."""
 
-    def __init__(self, settings: Settings, log: Path) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], log: Path) -> None:
         self.log = log
         self._out = log.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
-            env=settings_env(settings),
+            [sys.executable, *argv],
+            env=env,
             stdout=self._out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -111,10 +112,7 @@ class Worker:
 
     def stop(self, kill: bool = False) -> None:
         if self.proc.poll() is None:
-            if kill:
-                self.proc.kill()
-            else:
-                self.proc.terminate()
+            (self.proc.kill if kill else self.proc.terminate)()
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -124,6 +122,31 @@ class Worker:
 
     def tail(self) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-40:])
+
+
+class Worker(Process):
+    """A real `dyadwatch worker` process."""
+
+    def __init__(self, settings: Settings, log: Path) -> None:
+        argv = ["-m", "streams.cli", "worker", "--loglevel", "info"]
+        super().__init__(argv, settings_env(settings), log)
+
+
+def consume_keyed_ids(settings: Settings, topic: str, timeout: float) -> list[tuple[str, str]]:
+    """(key, value id) of every record on a topic, read from the start by a fresh group."""
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=f"check-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=int(timeout * 1000),
+    )
+    try:
+        return [(r.key.decode(), json.loads(r.value)["id"]) for r in consumer]
+    finally:
+        consumer.close()
 
 
 @pytest.fixture

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 from sqlalchemy import Engine, create_engine, text
 
 from models.state import DyadChange
@@ -30,7 +28,7 @@ from tests.integration.alerts_support import (
     start_alerts_worker,
     start_api,
 )
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import consume_keyed_ids, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -211,23 +209,9 @@ def test_outage_restart_and_redelivery_end_in_one_accepted_delivery_per_alert(
     assert any(r[2][0] == 500 and r[2][-1] == 204 for r in recorded)
     assert rows(engine, "SELECT count(*) FROM alerts")[0][0] == 5
     # The alerts topic has them too, keyed by subscription (at least once: dedupe on the id).
-    on_topic = consume(settings, Topics.from_settings(settings).alerts, timeout=8)
+    on_topic = consume_keyed_ids(settings, Topics.from_settings(settings).alerts, timeout=8)
     assert {k for k, _ in on_topic} == {sub["id"]}
     assert {i for _, i in on_topic} == expected
-
-
-def consume(settings: Settings, topic: str, timeout: float) -> list[tuple[str, str]]:
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=settings.kafka_bootstrap,
-        group_id=f"check-{uuid.uuid4().hex[:8]}",
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=int(timeout * 1000),
-    )
-    try:
-        return [(r.key.decode(), json.loads(r.value)["id"]) for r in consumer]
-    finally:
-        consumer.close()
 
 
 def test_another_key_can_neither_see_nor_change_a_subscription(

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
@@ -26,7 +24,7 @@ from streams.settings import Settings
 from streams.state.report import report_history, report_status
 from streams.state.repository import apply_events, mark_published, pending_changes, rebuild
 from streams.topics import Topics
-from tests.integration.conftest import settings_env, wait_for
+from tests.integration.conftest import Process, consume_keyed_ids, settings_env, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -355,44 +353,12 @@ def test_report_table_csv_and_history(engine: Engine) -> None:
 # --- the Faust agent, end to end ----------------------------------------------------------
 
 
-class StateWorker:
+class StateWorker(Process):
+    """A worker running only the state agent, so this stage is tested on its own."""
+
     def __init__(self, settings: Settings, changes: str, log: Path) -> None:
-        self._out = log.open("ab")
-        self.log = log
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.state_worker", changes],
-            env=settings_env(settings),
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def stop(self, kill: bool = False) -> None:
-        if self.proc.poll() is None:
-            (self.proc.kill if kill else self.proc.terminate)()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._out.close()
-
-    def tail(self) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
-
-
-def _consume_ids(settings: Settings, topic: str, timeout: float) -> list[tuple[str, str]]:
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=settings.kafka_bootstrap,
-        group_id=f"check-{uuid.uuid4().hex[:8]}",
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=int(timeout * 1000),
-    )
-    try:
-        return [(r.key.decode(), json.loads(r.value)["id"]) for r in consumer]
-    finally:
-        consumer.close()
+        argv = ["-m", "tests.integration.state_worker", changes]
+        super().__init__(argv, settings_env(settings), log)
 
 
 def test_agent_survives_a_kill_and_a_replay(
@@ -448,7 +414,7 @@ def test_agent_survives_a_kill_and_a_replay(
         ("diplomatic", "", "severed"),
         ("sanctions", "US>VE", "active"),
     }
-    seen = _consume_ids(settings, changes, 10)
+    seen = consume_keyed_ids(settings, changes, 10)
     assert sorted(i for _, i in seen) == change_ids(engine), "each change exactly once"
     assert {k for k, _ in seen} == {"US-VE", "RU-US"}
     # A new consumer group replays events.detected from the start: nothing new to announce.
@@ -459,5 +425,5 @@ def test_agent_survives_a_kill_and_a_replay(
         time.sleep(3)
     finally:
         third.stop()
-    assert len(_consume_ids(settings, changes, 5)) == len(seen)
+    assert len(consume_keyed_ids(settings, changes, 5)) == len(seen)
     producer.close()
