@@ -41,12 +41,12 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.services import start_services  # noqa: E402
 from models.events import Article  # noqa: E402
 from streams.api.keys import create_key  # noqa: E402
 from streams.db import engine_for, migrate  # noqa: E402
 from streams.detect.detector import detect  # noqa: E402
-from streams.services.kafka import java_available, start_kafka, start_tansu  # noqa: E402
-from streams.services.postgres import create_database, start_postgres  # noqa: E402
+from streams.services.postgres import create_database  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.topics import Topics, ensure_topics  # noqa: E402
 
@@ -262,15 +262,7 @@ def main() -> None:
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dw-bench-")))
         tmp.chmod(0o755)
-        bootstrap = os.environ.get("DYADWATCH_KAFKA_BOOTSTRAP")
-        flavor = args.broker or ("kafka" if java_available() else "tansu")
-        if not bootstrap:
-            starter = start_kafka if flavor == "kafka" else start_tansu
-            bootstrap = stack.enter_context(starter(tmp / "broker")).bootstrap
-        pg = (
-            os.environ.get("DYADWATCH_DATABASE_URL")
-            or stack.enter_context(start_postgres(tmp / "pg", grant_traverse=True)).url
-        )
+        bootstrap, flavor, pg = start_services(stack, tmp, args.broker)
         base = Settings(
             kafka_bootstrap=bootstrap,
             broker=flavor,
