@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 from sqlalchemy import Engine
 
 from streams.alerts.listen import DELIVERIES, Listener
@@ -34,6 +34,9 @@ USER_AGENT = "dyadwatch-webhooks/1"
 CLAIM_LIMIT = 200
 IDLE_POLL = 1.0  # seconds: catches due retries and notifications missed while reconnecting
 CHECK_TTL = 30.0  # seconds an address check stands, like a short DNS TTL
+# A reply this short is read to its end, so its connection serves the next POST; a longer
+# one is cut off with its connection: a huge or endless body costs us nothing.
+KEEP_ALIVE_BODY = 16 * 1024
 
 Result = tuple[Claim, Outcome, float | None]
 
@@ -68,19 +71,24 @@ class Deliverer:
         self._done = asyncio.Event()
         self._recorded = asyncio.Event()
         self.listener.start()
-        limits = httpx.Limits(max_connections=None, max_keepalive_connections=100)
-        timeout = httpx.Timeout(self.timeout, connect=min(self.timeout, 3.0))
+        timeout = aiohttp.ClientTimeout(total=self.timeout, connect=min(self.timeout, 3.0))
+        # Slots are counted per endpoint above; the connector itself sets no limit.
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, keepalive_timeout=30.0)
         recorder = asyncio.ensure_future(self._record_loop())
         try:
-            async with httpx.AsyncClient(
-                timeout=timeout, limits=limits, follow_redirects=False, trust_env=False
+            async with aiohttp.ClientSession(
+                connector=connector,
+                timeout=timeout,
+                auto_decompress=False,
+                trust_env=False,
+                skip_auto_headers=("Accept-Encoding",),
             ) as client:
                 await self._claim_loop(client)
         finally:
             recorder.cancel()
             await self.listener.stop()
 
-    async def _claim_loop(self, client: httpx.AsyncClient) -> None:
+    async def _claim_loop(self, client: aiohttp.ClientSession) -> None:
         while True:
             seen = self.listener.generation
             claims = await asyncio.to_thread(self._claim)
@@ -113,7 +121,7 @@ class Deliverer:
             due = seconds_to_next_due(conn)
         return IDLE_POLL if due is None else min(IDLE_POLL, max(due, 0.01))
 
-    async def _deliver(self, client: httpx.AsyncClient, claim: Claim) -> None:
+    async def _deliver(self, client: aiohttp.ClientSession, claim: Claim) -> None:
         try:
             outcome = await self.attempt(client, claim)
         except Exception as exc:  # a bug here must not leave the slot taken forever
@@ -156,7 +164,7 @@ class Deliverer:
         )
         self._checked[key] = time.monotonic() + CHECK_TTL
 
-    async def attempt(self, client: httpx.AsyncClient, claim: Claim) -> Outcome:
+    async def attempt(self, client: aiohttp.ClientSession, claim: Claim) -> Outcome:
         """One signed POST; never raises for the receiver's or the network's faults."""
         started = dt.datetime.now(dt.UTC)
         t0 = time.perf_counter()
@@ -170,18 +178,32 @@ class Deliverer:
                 "Idempotency-Key": claim.alert_id,
                 HEADER: sign(claim.secret, int(self.clock()), claim.body),
             }
-            # The receiver's answer is not read: a huge or endless body costs us nothing.
-            async with client.stream("POST", claim.url, content=claim.body, headers=headers) as r:
-                code = r.status_code
+            async with client.post(
+                claim.url, data=claim.body, headers=headers, allow_redirects=False
+            ) as r:
+                code = r.status
+                await _drain(r)
             if not 200 <= code < 300:
                 error = f"HTTP {code}"
         except UnsafeUrl as exc:
             error = f"unsafe url: {exc}"
-        except httpx.TimeoutException:
+        except TimeoutError:
             error = "timeout"
-        except httpx.HTTPError as exc:
+        except aiohttp.ClientError as exc:
             error = type(exc).__name__
         return Outcome(started, (time.perf_counter() - t0) * 1000, code, error)
+
+
+async def _drain(response: aiohttp.ClientResponse) -> None:
+    """Read a short reply to its end so the connection is reused; drop it otherwise."""
+    left = KEEP_ALIVE_BODY
+    while left > 0 and not response.content.at_eof():
+        chunk = await response.content.read(left)
+        if not chunk:
+            break
+        left -= len(chunk)
+    if not response.content.at_eof():
+        response.close()
 
 
 def _log(claim: Claim, outcome: Outcome, retry_in: float | None, status: str) -> None:
