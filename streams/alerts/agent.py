@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 import faust
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from models.alerts import Alert
 from models.state import DyadChange
@@ -28,6 +28,7 @@ from streams.alerts.repository import (
 )
 from streams.app import bytes_topic, parse_values
 from streams.logs import get_logger
+from streams.outbox import Pending, drain
 from streams.settings import Settings
 from streams.stack import read_state
 from streams.topics import Topics
@@ -116,14 +117,8 @@ def store_matches(engine: Engine, changes: list[DyadChange], *, base_url: str) -
 
 async def publish_pending(engine: Engine, topic: Any, limit: int = 500) -> int:
     """Send unpublished alerts keyed by subscription; mark them once Kafka acknowledged."""
-    total = 0
-    while True:
-        with engine.begin() as conn:
-            pending = unpublished_alerts(conn, limit)
-            if not pending:
-                return total
-            sent = [await topic.send(key=sub.encode(), value=body) for _id, sub, body in pending]
-            for future in sent:
-                await future
-            mark_alerts_published(conn, [p[0] for p in pending])
-        total += len(pending)
+    return await drain(engine, topic, _take, mark_alerts_published, limit=limit)
+
+
+def _take(conn: Connection, limit: int) -> list[Pending]:
+    return [(id_, sub.encode(), body) for id_, sub, body in unpublished_alerts(conn, limit)]

@@ -1,31 +1,26 @@
-"""The state agent: events.detected → per-track recompute in PostgreSQL → dyad.changes.
+"""The state agent: events.detected → recompute of the batch's tracks in PostgreSQL →
+dyad.changes.
 
-Each track is recomputed in its own transaction, which also records the track's changes in
-the outbox; the outbox is published after the commit and marked once Kafka has the records.
-A crash before the mark republishes (consumers dedupe on the change id); a crash before the
-commit replays the batch, and the recompute makes the replay harmless."""
+The tracks of a batch are recomputed in one transaction, which also records their changes
+in the outbox; the outbox is published after the commit and marked once Kafka has the
+records. A crash before the mark republishes (consumers dedupe on the change id); a crash
+before the commit replays the batch, and the recompute makes the replay harmless."""
 
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import faust
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from models.events import DetectedEvent
 from models.state import DyadChange
 from streams.app import bytes_topic, parse_values
 from streams.logs import get_logger
+from streams.outbox import Pending, drain
 from streams.settings import Settings
-from streams.state.repository import (
-    apply_track,
-    mark_published,
-    pending_changes,
-    tracks_of,
-)
-from streams.state.rules import Track
+from streams.state.repository import apply_tracks, mark_published, pending_changes, tracks_of
 from streams.topics import Topics
 
 log = get_logger(__name__)
@@ -34,7 +29,6 @@ BATCH = 200
 # Short: at news rates a batch never fills, so this window is the latency the stage adds.
 WITHIN = 0.05
 # Changes left unpublished by a crash or recorded by `dyadwatch rebuild` go out this often.
-APPLY_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="state-apply")
 FLUSH_EVERY = 5.0
 
 
@@ -43,15 +37,10 @@ def register(app: faust.App, settings: Settings, changes_topic: str, engine: Eng
     changes = bytes_topic(app, changes_topic, settings.changes_partitions)
     expiry_days = settings.signal_expiry_days
 
-    def _apply_one(track: Track) -> bool:
-        # One transaction per track: each change commits on its own.
-        with engine.begin() as conn:
-            return apply_track(conn, track, expiry_days=expiry_days).touched
-
     def _apply(events: list[DetectedEvent]) -> int:
-        # Distinct tracks never share rows, so they commit side by side: PostgreSQL then
-        # flushes their WAL together instead of one fsync after another.
-        return sum(APPLY_POOL.map(_apply_one, tracks_of(events)))
+        with engine.begin() as conn:
+            diffs = apply_tracks(conn, tracks_of(events), expiry_days=expiry_days)
+        return sum(d.touched for d in diffs)
 
     @app.agent(detected, name="state")
     async def apply_detected(stream: Any) -> None:
@@ -71,17 +60,11 @@ def register(app: faust.App, settings: Settings, changes_topic: str, engine: Eng
 
 async def publish_pending(engine: Engine, topic: Any, limit: int = 500) -> int:
     """Send unpublished changes keyed by pair; mark them only after Kafka acknowledged them."""
-    total = 0
-    while True:
-        with engine.begin() as conn:
-            pending = pending_changes(conn, limit)
-            if not pending:
-                return total
-            sent = []
-            for _id, dyad, payload in pending:
-                value = DyadChange.model_validate(payload).model_dump_json()
-                sent.append(await topic.send(key=dyad.encode(), value=value.encode("utf-8")))
-            for future in sent:
-                await future
-            mark_published(conn, [p[0] for p in pending])
-        total += len(pending)
+    return await drain(engine, topic, _take, mark_published, limit=limit)
+
+
+def _take(conn: Connection, limit: int) -> list[Pending]:
+    return [
+        (id_, dyad.encode(), DyadChange.model_validate(payload).model_dump_json().encode())
+        for id_, dyad, payload in pending_changes(conn, limit)
+    ]

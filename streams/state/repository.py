@@ -1,16 +1,17 @@
-"""All SQL of the state stage that writes. One track is recomputed at a time, under an
-advisory lock, from every event stored for it: the stored periods and signals are replaced
-by the derived ones where they differ, and each change is recorded once under its
-deterministic id in the `dyad_changes` outbox, from which the agent publishes."""
+"""All SQL of the state stage that writes. A track is recomputed under an advisory lock from
+every event stored for it: the stored periods and signals are replaced by the derived ones
+where they differ, and each change is recorded once under its deterministic id in the
+`dyad_changes` outbox, from which the agent publishes. Many tracks are recomputed together
+in a fixed number of statements."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Table, and_, delete, or_, select, text, update
+from sqlalchemy import Connection, RowMapping, Table, delete, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import Range, insert
 
 from models.events import DetectedEvent
@@ -21,6 +22,7 @@ from streams.state.easing import is_easing
 from streams.state.rules import Fact, Period, Signal, Track, derive
 
 DEFAULT_EXPIRY_DAYS = 180
+REBUILD_CHUNK = 500  # tracks per round of statements
 
 PERIODS: Table = DyadPeriodRow.__table__  # type: ignore[assignment]
 SIGNALS: Table = DyadSignalRow.__table__  # type: ignore[assignment]
@@ -50,42 +52,94 @@ def tracks_of(events: Iterable[DetectedEvent]) -> list[Track]:
 def apply_events(
     conn: Connection, events: Iterable[DetectedEvent], *, expiry_days: int = DEFAULT_EXPIRY_DAYS
 ) -> list[TrackDiff]:
-    return [apply_track(conn, t, expiry_days=expiry_days) for t in tracks_of(events)]
+    return apply_tracks(conn, tracks_of(events), expiry_days=expiry_days)
 
 
 def apply_track(
     conn: Connection, track: Track, *, expiry_days: int = DEFAULT_EXPIRY_DAYS
 ) -> TrackDiff:
     """Recompute one track from the events table in the caller's transaction."""
-    conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": str(track)})
-    facts = load_facts(conn, track)
-    derived = derive(track, facts, expiry_days=expiry_days)
-    diff = TrackDiff(track)
-    _sync(conn, PERIODS, track, {p.id: _period_row(p) for p in derived.periods}, diff, "period")
-    _sync(conn, SIGNALS, track, {s.id: _signal_row(s) for s in derived.signals}, diff, "signal")
-    rows = [_change_row(c) for c in changes_of(derived, facts)]
+    return apply_tracks(conn, [track], expiry_days=expiry_days)[0]
+
+
+def apply_tracks(
+    conn: Connection, tracks: Sequence[Track], *, expiry_days: int = DEFAULT_EXPIRY_DAYS
+) -> list[TrackDiff]:
+    """Recompute tracks from the events table in the caller's transaction.
+
+    Whatever their number, the tracks cost a fixed number of statements: one to lock them,
+    three to read their events and stored rows, five to write the differences.
+    """
+    tracks = list(dict.fromkeys(tracks))
+    if not tracks:
+        return []
+    # Sorted, so two transactions locking overlapping tracks take the locks in one order.
+    keys = sorted({str(t) for t in tracks})
+    conn.execute(_LOCK_TRACKS, {"keys": keys})
+    facts = load_facts_of(conn, tracks)
+    stored = {table: _stored_rows(conn, table, tracks) for table in (PERIODS, SIGNALS)}
+    diffs = []
+    writes = {table: _Writes() for table in stored}
+    rows: list[dict[str, Any]] = []
+    owner: dict[str, TrackDiff] = {}
+    for track in tracks:
+        derived = derive(track, facts.get(track, []), expiry_days=expiry_days)
+        diff = TrackDiff(track)
+        diffs.append(diff)
+        wanted = {p.id: _period_row(p) for p in derived.periods}
+        writes[PERIODS].add(stored[PERIODS].get(track, {}), wanted, diff, "period")
+        wanted = {s.id: _signal_row(s) for s in derived.signals}
+        writes[SIGNALS].add(stored[SIGNALS].get(track, {}), wanted, diff, "signal")
+        for change in changes_of(derived, facts.get(track, [])):
+            rows.append(_change_row(change))
+            owner.setdefault(change.id, diff)
+    # Deletes first: the exclusion constraint is checked row by row, and a shifted period
+    # would otherwise overlap its own old version.
+    for table, w in writes.items():
+        if w.delete:
+            conn.execute(delete(table).where(table.c.id.in_(w.delete)))
+    for table, w in writes.items():
+        if w.insert:
+            conn.execute(insert(table), w.insert)
     if rows:
         inserted = conn.execute(
             insert(CHANGES).on_conflict_do_nothing(index_elements=["id"]).returning(CHANGES.c.id),
             rows,
         )
-        diff.changes = [r[0] for r in inserted]
-    return diff
+        for (change_id,) in inserted:
+            owner[change_id].changes.append(change_id)
+    return diffs
+
+
+_LOCK_TRACKS = text(
+    "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) "
+    "FROM unnest(CAST(:keys AS text[])) AS k"
+)
 
 
 def load_facts(conn: Connection, track: Track) -> list[Fact]:
+    return load_facts_of(conn, [track]).get(track, [])
+
+
+def load_facts_of(conn: Connection, tracks: Sequence[Track]) -> dict[Track, list[Fact]]:
+    """The facts of each track, read in one query over the tracks' pairs in both orders."""
     e, a = EVENTS.c, ARTICLES.c
-    x, y = track.dyad.split("-")
-    if track.direction:
-        pair = and_(e.actor == track.direction[:2], e.target == track.direction[3:])
-    else:
-        pair = or_(and_(e.actor == x, e.target == y), and_(e.actor == y, e.target == x))
+    pairs = set()
+    for t in tracks:
+        x, y = t.dyad.split("-")
+        pairs |= {(x, y), (y, x)}
     query = (
         select(EVENTS, a.published_at, a.source)
         .join_from(EVENTS, ARTICLES, e.article_id == a.id)
-        .where(e.type.startswith(track.type_prefix), pair)
+        .where(tuple_(e.actor, e.target).in_(sorted(pairs)))
     )
-    return [_fact(r) for r in conn.execute(query).mappings()]
+    wanted = set(tracks)
+    out: dict[Track, list[Fact]] = {}
+    for row in conn.execute(query).mappings():
+        track = Track.of(row["type"], row["actor"], row["target"])
+        if track in wanted:
+            out.setdefault(track, []).append(_fact(row))
+    return out
 
 
 def _fact(row: RowMapping) -> Fact:
@@ -114,36 +168,42 @@ def _fact(row: RowMapping) -> Fact:
     )
 
 
-def _on_track(table: Table, track: Track) -> Any:
-    return and_(
-        table.c.dyad == track.dyad,
-        table.c.dimension == track.dimension,
-        table.c.direction == track.direction,
-    )
+def _stored_rows(
+    conn: Connection, table: Table, tracks: Sequence[Track]
+) -> dict[Track, dict[str, dict[str, Any]]]:
+    """The rows stored for each track, by id."""
+    wanted = set(tracks)
+    query = select(table).where(table.c.dyad.in_(sorted({t.dyad for t in tracks})))
+    out: dict[Track, dict[str, dict[str, Any]]] = {}
+    for r in conn.execute(query).mappings():
+        track = Track(r["dyad"], r["dimension"], r["direction"])
+        if track in wanted:
+            out.setdefault(track, {})[r["id"]] = dict(r)
+    return out
 
 
-def _sync(
-    conn: Connection,
-    table: Table,
-    track: Track,
-    wanted: dict[str, dict[str, Any]],
-    diff: TrackDiff,
-    noun: str,
-) -> None:
-    query = select(table).where(_on_track(table, track))
-    stored = {r["id"]: dict(r) for r in conn.execute(query).mappings()}
-    gone = [i for i in stored if i not in wanted]
-    new = [i for i in wanted if i not in stored]
-    differs = [i for i in wanted if i in stored and stored[i] != wanted[i]]
-    diff.removed += [_describe(noun, stored[i]) for i in gone]
-    diff.added += [_describe(noun, wanted[i]) for i in new]
-    diff.changed += [_describe(noun, wanted[i]) for i in differs]
-    # Deletes first: the exclusion constraint is checked row by row, and a shifted period
-    # would otherwise overlap its own old version.
-    if gone or differs:
-        conn.execute(delete(table).where(table.c.id.in_(gone + differs)))
-    if new or differs:
-        conn.execute(insert(table), [wanted[i] for i in new + differs])
+@dataclass
+class _Writes:
+    """What one table needs so that its rows become the derived ones."""
+
+    delete: list[str] = field(default_factory=list)
+    insert: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self,
+        stored: dict[str, dict[str, Any]],
+        wanted: dict[str, dict[str, Any]],
+        diff: TrackDiff,
+        noun: str,
+    ) -> None:
+        gone = [i for i in stored if i not in wanted]
+        new = [i for i in wanted if i not in stored]
+        differs = [i for i in wanted if i in stored and stored[i] != wanted[i]]
+        diff.removed += [_describe(noun, stored[i]) for i in gone]
+        diff.added += [_describe(noun, wanted[i]) for i in new]
+        diff.changed += [_describe(noun, wanted[i]) for i in differs]
+        self.delete += gone + differs
+        self.insert += [wanted[i] for i in new + differs]
 
 
 def _describe(noun: str, row: Mapping[str, Any]) -> str:
@@ -271,10 +331,13 @@ def all_tracks(conn: Connection) -> list[Track]:
 def rebuild(conn: Connection, *, expiry_days: int = DEFAULT_EXPIRY_DAYS) -> RebuildReport:
     """Recompute every track from the events table in the caller's transaction."""
     report = RebuildReport()
-    for track in all_tracks(conn):
-        diff = apply_track(conn, track, expiry_days=expiry_days)
-        report.tracks += 1
-        report.changes += len(diff.changes)
-        if diff.touched:
-            report.diffs.append(diff)
+    tracks = all_tracks(conn)
+    for start in range(0, len(tracks), REBUILD_CHUNK):
+        for diff in apply_tracks(
+            conn, tracks[start : start + REBUILD_CHUNK], expiry_days=expiry_days
+        ):
+            report.tracks += 1
+            report.changes += len(diff.changes)
+            if diff.touched:
+                report.diffs.append(diff)
     return report

@@ -22,7 +22,13 @@ from streams.detect.repository import save_batch
 from streams.errors import DyadwatchError
 from streams.settings import Settings
 from streams.state.report import report_history, report_status
-from streams.state.repository import apply_events, mark_published, pending_changes, rebuild
+from streams.state.repository import (
+    apply_events,
+    apply_track,
+    mark_published,
+    pending_changes,
+    rebuild,
+)
 from streams.topics import Topics
 from tests.integration.conftest import Process, consume_keyed_ids, settings_env, wait_for
 
@@ -186,6 +192,35 @@ def test_the_same_events_twice_change_nothing(engine: Engine) -> None:
         diffs = apply_events(conn, events)
     assert not any(d.touched or d.changes for d in diffs)
     assert snapshot(engine) == before and change_ids(engine) == changes
+
+
+def test_tracks_applied_together_end_as_if_applied_one_by_one(engine: Engine) -> None:
+    events = [
+        event("relations.severed", "VE", "US", date="2019"),
+        event("relations.restored", "US", "VE", date="2023-03-10"),
+        event("sanction.imposed", "US", "VE", date="2019-01-28"),
+        event("sanction.imposed", "VE", "US", date="2019-02-01"),
+        event("sanction.lifted", "US", "VE", date="2023-10-18"),
+        event("oil.halted", "US", "RU", date="2022-03-08"),
+        event("relations.downgraded", "RU", "US", published=D(2022, 3, 9)),
+    ]
+    for e in events:
+        article = Article(id=e.article_id, text=e.evidence.text, source="wire")
+        with engine.begin() as conn:
+            save_batch(conn, [article], {article.id: [e]}, "test")
+    with engine.begin() as conn:
+        together = apply_events(conn, events)
+    assert len(together) == 5 and all(d.touched and d.changes for d in together)
+    after, changes = snapshot(engine), change_ids(engine)
+    with engine.begin() as conn:
+        one_by_one = [apply_track(conn, d.track) for d in together]
+    assert not any(d.touched or d.changes for d in one_by_one)
+    assert snapshot(engine) == after and change_ids(engine) == changes
+    assert as_of(engine, D(2020, 1, 1), "US-VE") == {
+        ("diplomatic", "", "severed"),
+        ("sanctions", "US>VE", "active"),
+        ("sanctions", "VE>US", "active"),
+    }
 
 
 def test_an_interrupted_apply_leaves_no_trace(engine: Engine) -> None:
