@@ -108,7 +108,8 @@ def start_api(settings: Settings, log: Path, **extra: str) -> tuple[Process, str
 
 
 def start_alerts_worker(settings: Settings, log: Path, **extra: str) -> Process:
-    return Process(["-m", "tests.integration.alerts_worker"], alert_env(settings, **extra), log)
+    """A full `dyadwatch worker`: detect, state, alerts and webhook delivery."""
+    return Process(["-m", "streams.cli", "worker"], alert_env(settings, **extra), log)
 
 
 @dataclass
