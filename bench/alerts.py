@@ -10,6 +10,7 @@ from the moment the producer hands the article to Kafka to the moment the receiv
 request.
 
     python bench/alerts.py [--rates 10 50 200] [--seconds 10] [--workers 1] [--broker kafka|tansu]
+                           [--logs DIR]
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def run_rate(
         "DYADWATCH_APP_ID": run,
         "DYADWATCH_WEBHOOK_ALLOW_PRIVATE": "true",
         "DYADWATCH_API_PORT": str(port),
-        "DYADWATCH_LOG_LEVEL": "WARNING",
+        "DYADWATCH_LOG_LEVEL": os.environ.get("DYADWATCH_LOG_LEVEL", "WARNING"),
     }
     procs = []
     starts = [(f"worker{i}", ["-m", "streams.cli", "worker"]) for i in range(workers)]
@@ -256,6 +257,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--broker", choices=("kafka", "tansu"), default=None)
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--logs", type=Path, help="keep the worker and API logs here")
     args = parser.parse_args()
     names = countries()
     pairs = iter([(a, b) for a, b in itertools.permutations(names, 2)][::7])
@@ -263,6 +265,8 @@ def main() -> None:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dw-bench-")))
         tmp.chmod(0o755)
         bootstrap, flavor, pg = start_services(stack, tmp, args.broker)
+        logs = args.logs or tmp
+        logs.mkdir(parents=True, exist_ok=True)
         base = Settings(
             kafka_bootstrap=bootstrap,
             broker=flavor,
@@ -271,7 +275,7 @@ def main() -> None:
             alerts_partitions=6,
         )
         lines = [
-            run_rate(base, pg, rate, args.seconds, pairs, tmp, args.workers) for rate in args.rates
+            run_rate(base, pg, rate, args.seconds, pairs, logs, args.workers) for rate in args.rates
         ]
     print()
     setup = f"{args.workers} worker(s), one API process, {os.cpu_count()} CPUs"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from typing import Any
 
 import faust
@@ -37,7 +38,7 @@ log = get_logger(__name__)
 
 BATCH = 500
 # Alerts are the last hop before a person: wait for more changes only briefly.
-WITHIN = 0.02
+WITHIN = 0.01
 FLUSH_EVERY = 5.0
 
 
@@ -52,13 +53,22 @@ def register(
     @app.agent(changes, name="alerts")
     async def alert_on_changes(stream: Any) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
+            started = time.perf_counter()
             parsed = parse_values(batch, DyadChange, "change")
             # Replays of one change in one batch are common after a rebalance.
             unique = list({c.id: c for c in parsed}.values())
             new = await asyncio.to_thread(store_matches, engine, unique, base_url=links.base())
+            stored = time.perf_counter()
             published = await publish_pending(engine, alerts)
             if unique:
-                log.info("alerts batch", changes=len(unique), new=new, published=published)
+                log.info(
+                    "alerts batch",
+                    changes=len(unique),
+                    new=new,
+                    published=published,
+                    store_ms=round((stored - started) * 1000, 1),
+                    publish_ms=round((time.perf_counter() - stored) * 1000, 1),
+                )
 
     @app.timer(interval=FLUSH_EVERY)  # type: ignore[untyped-decorator]
     async def flush_alerts() -> None:

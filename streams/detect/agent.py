@@ -23,7 +23,7 @@ log = get_logger(__name__)
 
 BATCH = 200
 # Short: at news rates a batch never fills, so this window is the latency the stage adds.
-WITHIN = 0.05
+WITHIN = 0.02
 
 
 def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine) -> None:
