@@ -6,8 +6,8 @@ DYADWATCH_DATABASE_URL are set; per rate, a fresh database, topics and consumer 
 `--workers` worker processes (detect, state, alerts, webhook delivery) and one API process.
 Each article is a new English sanctions report on a directed pair never seen before, so each
 one makes exactly one state change and one alert. Latency is measured on this machine's clock
-from the moment the producer hands the article to Kafka to the moment the receiver reads the
-request.
+from the moment the article is given to the Kafka producer (no linger, acks from all
+replicas) to the moment the receiver reads the request.
 
     python bench/alerts.py [--rates 10 50 200] [--seconds 10] [--workers 1] [--broker kafka|tansu]
                            [--logs DIR]
@@ -189,7 +189,6 @@ def run_rate(
         sent[article_id] = time.perf_counter()
         wall[article_id] = time.time()
         producer.send(topic, key=article_id.encode(), value=value.encode())
-        producer.flush()
 
     # Warm-up: partitions assigned, connections open; waits out the consumer group join.
     for w in range(3):
@@ -204,6 +203,7 @@ def run_rate(
         if delay > 0:
             time.sleep(delay)
         send(article_id)
+    producer.flush()
     achieved = len(measured) / (time.perf_counter() - start)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not all(

@@ -3,8 +3,10 @@
 Deliveries wait in PostgreSQL. The loop leases due ones (several processes never share a
 lease), posts them concurrently and records the attempts in batches. Slots are counted per
 endpoint, so a slow or dead receiver holds at most `webhook_concurrency` of them and never
-delays the others. A crash mid-attempt leaves a lease that expires: the alert is sent again
-with the same Idempotency-Key, which is how the receiver tells a retry from a new alert.
+delays the others; a slot frees as soon as its request ends, while the lease keeps the
+delivery from being taken again until its attempt is on record. A crash mid-attempt leaves
+a lease that expires: the alert is sent again with the same Idempotency-Key, which is how
+the receiver tells a retry from a new alert.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class Deliverer:
 
     async def run(self) -> None:
         self._done = asyncio.Event()
-        self._recorded = asyncio.Event()
+        self._freed = asyncio.Event()
         self.listener.start()
         timeout = aiohttp.ClientTimeout(total=self.timeout, connect=min(self.timeout, 3.0))
         # Slots are counted per endpoint above; the connector itself sets no limit.
@@ -91,6 +93,8 @@ class Deliverer:
     async def _claim_loop(self, client: aiohttp.ClientSession) -> None:
         while True:
             seen = self.listener.generation
+            # Cleared before the claim: a slot freed meanwhile must wake the wait below.
+            self._freed.clear()
             claims = await asyncio.to_thread(self._claim)
             for claim in claims:
                 self.in_flight[claim.endpoint] += 1
@@ -100,9 +104,8 @@ class Deliverer:
             if len(claims) >= CLAIM_LIMIT:
                 continue
             wait = IDLE_POLL if claims else await asyncio.to_thread(self._idle_wait)
-            self._recorded.clear()
             woken = asyncio.ensure_future(self.listener.wait(seen, wait))
-            freed = asyncio.ensure_future(self._recorded.wait())
+            freed = asyncio.ensure_future(self._freed.wait())
             await asyncio.wait({woken, freed}, return_when=asyncio.FIRST_COMPLETED)
             woken.cancel()
             freed.cancel()
@@ -131,10 +134,12 @@ class Deliverer:
         if not outcome.ok and not self.policy.gives_up(claim.attempt):
             retry_in = self.policy.delay(claim.attempt)
         self._results.append((claim, outcome, retry_in))
+        self.in_flight[claim.endpoint] -= 1
+        self._freed.set()
         self._done.set()
 
     async def _record_loop(self) -> None:
-        """Write finished attempts in batches; a slot frees once its attempt is on record."""
+        """Write finished attempts in batches."""
         while True:
             await self._done.wait()
             self._done.clear()
@@ -145,9 +150,9 @@ class Deliverer:
                 log.error("recording deliveries failed", error=repr(exc), count=len(batch))
                 statuses = ["unrecorded"] * len(batch)
             for (claim, outcome, retry_in), status in zip(batch, statuses, strict=True):
-                self.in_flight[claim.endpoint] -= 1
                 _log(claim, outcome, retry_in, status)
-            self._recorded.set()
+            if any(retry_in is not None for _, _, retry_in in batch):
+                self._freed.set()  # a retry due very soon is worth a look
 
     def _record(self, batch: list[Result]) -> list[str]:
         with self.engine.begin() as conn:
