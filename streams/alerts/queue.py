@@ -66,7 +66,7 @@ def claim_due(
         .where(d.alert_id.in_(ids))
         .values(lease_until=func.now() + dt.timedelta(seconds=lease))
     )
-    bodies = dict(conn.execute(select(a.id, a.payload).where(a.id.in_(ids))).tuples().all())
+    bodies = dict(conn.execute(select(a.id, a.payload).where(a.id.in_(ids))).all())
     return [
         Claim(
             r.alert_id,
