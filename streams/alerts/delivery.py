@@ -87,7 +87,10 @@ class Deliverer:
             ) as client:
                 await self._claim_loop(client)
         finally:
-            recorder.cancel()
+            # Requests cut short here keep their leases: they go out again once those expire.
+            for task in [recorder, *self._tasks]:
+                task.cancel()
+            await asyncio.gather(recorder, *self._tasks, return_exceptions=True)
             await self.listener.stop()
 
     async def _claim_loop(self, client: aiohttp.ClientSession) -> None:
@@ -106,9 +109,11 @@ class Deliverer:
             wait = IDLE_POLL if claims else await asyncio.to_thread(self._idle_wait)
             woken = asyncio.ensure_future(self.listener.wait(seen, wait))
             freed = asyncio.ensure_future(self._freed.wait())
-            await asyncio.wait({woken, freed}, return_when=asyncio.FIRST_COMPLETED)
-            woken.cancel()
-            freed.cancel()
+            try:
+                await asyncio.wait({woken, freed}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                woken.cancel()
+                freed.cancel()
 
     def _claim(self) -> list[Claim]:
         free = {e: self.slots - n for e, n in self.in_flight.items() if n}
