@@ -36,6 +36,7 @@ USER_AGENT = "dyadwatch-webhooks/1"
 CLAIM_LIMIT = 200
 IDLE_POLL = 1.0  # seconds: catches due retries and notifications missed while reconnecting
 CHECK_TTL = 30.0  # seconds an address check stands, like a short DNS TTL
+RECORD_WAIT = 0.05  # seconds
 # A reply this short is read to its end, so its connection serves the next POST; a longer
 # one is cut off with its connection: a huge or endless body costs us nothing.
 KEEP_ALIVE_BODY = 16 * 1024
@@ -147,6 +148,9 @@ class Deliverer:
         """Write finished attempts in batches."""
         while True:
             await self._done.wait()
+            # Slots are free already and leases hold the deliveries: a moment's wait lets
+            # more attempts share the transaction.
+            await asyncio.sleep(RECORD_WAIT)
             self._done.clear()
             batch, self._results = self._results, []
             try:
