@@ -11,6 +11,7 @@ import faust
 from sqlalchemy import Engine
 
 from streams.app import bytes_topic
+from streams.detect.detector import warm_up
 from streams.detect.process import Outcome, process_batch
 from streams.detect.repository import save_batch
 from streams.detect.version import detector_version
@@ -31,6 +32,9 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
     detected = bytes_topic(app, topics.events, settings.events_partitions)
     deadletter = bytes_topic(app, topics.deadletter, settings.deadletter_partitions)
     version = detector_version()
+    # Before the worker joins its group: otherwise the first article waits for the loading.
+    ready = warm_up()
+    log.info("detector ready", languages=list(ready))
 
     def _detect_and_save(messages: list[tuple[bytes, dict[str, Any]]]) -> Outcome:
         outcome = process_batch(messages, max_bytes=settings.max_article_bytes, version=version)

@@ -14,8 +14,8 @@ from functools import partial
 from models.events import Article, Event, EventType, Evidence, Status
 from streams.detect.arabic import FoldedText, fold_arabic, fold_latin
 from streams.detect.clauses import Sentence, clause_bounds, read_sentence
-from streams.detect.dates import find_date
-from streams.detect.langid import article_language
+from streams.detect.dates import date_rules, find_date
+from streams.detect.langid import article_language, supported_languages
 from streams.detect.mentions import Mention, mention_matcher
 from streams.detect.parties import Finding, lone_parties, parties_of
 from streams.detect.roles import assign_roles
@@ -57,6 +57,17 @@ def detect(article: Article) -> list[Event]:
     for hit in hits:
         candidates += reader.read(hit)
     return _events(article, lang, folded, reader.sentences, candidates)
+
+
+def warm_up() -> tuple[str, ...]:
+    """Read and compile every language's lexicon and gazetteer now (two seconds or so), so
+    that no article waits for it; the languages ready."""
+    languages = supported_languages()
+    for lang in languages:
+        language_rules(lang)
+        mention_matcher(lang)
+        date_rules(lang)
+    return languages
 
 
 class _Reader:
