@@ -7,6 +7,7 @@ DYADWATCH_KAFKA_BOOTSTRAP / DYADWATCH_DATABASE_URL are used instead of starting 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -110,9 +111,13 @@ def _foreground(settings: Settings, n_workers: int) -> int:
         api_url = f"http://127.0.0.1:{settings.api_port or _free_port()}"
         env["DYADWATCH_API_PORT"] = api_url.rsplit(":", 1)[1]
         names = [f"worker-{i}" for i in range(n_workers)] + ["api"]
+        starts = {name: _size(logs / f"{name}.log") for name in names}
         for name in names:
             worker_procs.append(_spawn_worker(env, logs / f"{name}.log", name.split("-")[0]))
         _wait_healthy(api_url, worker_procs[-1], logs / "api.log")
+        # Up means ready: every worker has joined its group and holds its partitions.
+        for name, proc in zip(names[:-1], worker_procs, strict=False):
+            _wait_assigned(proc, logs / f"{name}.log", starts[name])
         state = StackState(bootstrap, database_url, api_url, os.getpid(), broker)
         state.write(home)
         print("dyadwatch is up", flush=True)
@@ -162,6 +167,27 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
             pass
         time.sleep(0.2)
     raise ConfigError(f"the API did not answer at {url}; see {log}")
+
+
+_ASSIGNED = re.compile(rb"event='assigned'|\"event\": \"assigned\"")
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def _wait_assigned(proc: subprocess.Popen[bytes], log: Path, start: int) -> None:
+    """Wait for the worker's first `assigned` line written after byte `start` of its log."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ConfigError(f"a worker exited with {proc.returncode}; see {log}")
+        with log.open("rb") as f:
+            f.seek(start)
+            if _ASSIGNED.search(f.read()):
+                return
+        time.sleep(0.2)
+    raise ConfigError(f"a worker did not join its consumer group; see {log}")
 
 
 def _spawn_worker(
