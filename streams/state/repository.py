@@ -117,10 +117,6 @@ _LOCK_TRACKS = text(
 )
 
 
-def load_facts(conn: Connection, track: Track) -> list[Fact]:
-    return load_facts_of(conn, [track]).get(track, [])
-
-
 def load_facts_of(conn: Connection, tracks: Sequence[Track]) -> dict[Track, list[Fact]]:
     """The facts of each track, read in one query over the tracks' pairs in both orders."""
     e, a = EVENTS.c, ARTICLES.c
