@@ -189,3 +189,30 @@ def test_a_hung_receiver_delays_no_one_else_and_its_requests_time_out(
             stop()
         fast.close()
         hung.close()
+
+
+def test_two_delivery_loops_never_send_the_same_alert(engine: Engine, database_url: str) -> None:
+    hooks = [Hook(delay=0.0), Hook(delay=0.01)]
+    stops: list[Callable[[], None]] = []
+    try:
+        targets = {subscribe(engine, h.url): h.url for h in hooks}
+        queued = [a for ids in queue_alerts(engine, targets, 150).values() for a in ids]
+        settings = Settings(
+            database_url=database_url,  # type: ignore[arg-type]
+            webhook_allow_private=True,
+            webhook_concurrency=SLOTS,
+        )
+        stops = [start_deliverer(engine, settings) for _ in range(2)]
+
+        def all_delivered() -> bool:
+            return all(s[0] == "delivered" for s in statuses(engine).values())
+
+        wait_for(all_delivered, 60, "every alert to be delivered")
+        received = [key for h in hooks for key in h.done]
+        assert sorted(received) == sorted(queued)  # each alert once, none twice
+        assert {s for s in statuses(engine).values()} == {("delivered", 1, None)}
+    finally:
+        for stop in stops:
+            stop()
+        for h in hooks:
+            h.close()
