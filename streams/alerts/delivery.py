@@ -119,11 +119,8 @@ class Deliverer:
     def _claim(self) -> list[Claim]:
         free = {e: self.slots - n for e, n in self.in_flight.items() if n}
         free[""] = self.slots
-        full = [e for e, n in free.items() if e and n <= 0]
         with self.engine.begin() as conn:
-            return claim_due(
-                conn, free=free, full=full, limit=CLAIM_LIMIT, lease=self.timeout + 30.0
-            )
+            return claim_due(conn, free=free, limit=CLAIM_LIMIT, lease=self.timeout + 30.0)
 
     def _idle_wait(self) -> float:
         with self.engine.connect() as conn:

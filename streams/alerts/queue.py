@@ -1,17 +1,16 @@
-"""SQL of the webhook delivery queue: due deliveries are leased under SKIP LOCKED, so
-several delivery loops never hold the same one, and every attempt is recorded."""
+"""SQL of the webhook delivery queue: due deliveries are leased in one statement, so several
+delivery loops never hold the same one, and every attempt is recorded."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, DateTime, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from streams.alerts.repository import ALERTS, ATTEMPTS, DELIVERIES, SUBSCRIPTIONS, body_of
+from streams.alerts.repository import ATTEMPTS, DELIVERIES, body_of
 
 
 @dataclass(frozen=True)
@@ -28,56 +27,84 @@ class Claim:
         return f"Claim(alert_id={self.alert_id!r}, endpoint={self.endpoint!r})"
 
 
-def claim_due(
-    conn: Connection, *, free: dict[str, int], full: Sequence[str], limit: int, lease: float
-) -> list[Claim]:
-    """Lease due deliveries, at most `free.get(endpoint, default)` per endpoint.
+SCAN_FACTOR = 5  # due rows ranked per claim, as a multiple of the claim's limit
 
-    `free` holds the slots left on endpoints that are busy in this process, `full` the
-    endpoints with none left; others get `free[""]` slots.
+# One round trip: rank the due deliveries per endpoint, keep what the endpoints' free slots
+# allow, lease them and return them with their URL, secret and body. Two loops that pick
+# the same row both try to lease it; the second waits for the first to commit, then sees
+# the new lease and skips the row, so a delivery is never held twice.
+_CLAIM = text(
     """
-    d, s, a = DELIVERIES.c, SUBSCRIPTIONS.c, ALERTS.c
-    due = (
-        select(d.alert_id, d.subscription_id, d.endpoint, d.attempts, s.webhook_url, s.secret)
-        .join(SUBSCRIPTIONS, s.id == d.subscription_id)
-        .where(
-            d.status == "pending",
-            d.next_attempt_at <= func.now(),
-            (d.lease_until.is_(None)) | (d.lease_until < func.now()),
-            s.active,
-            s.channel == "webhook",
-            d.endpoint.not_in(bindparam("full", expanding=True)) if full else text("true"),
-        )
-        .order_by(d.next_attempt_at)
-        .limit(limit)
-        .with_for_update(of=DELIVERIES, skip_locked=True)
+    WITH due AS (
+        SELECT d.alert_id, d.endpoint, d.next_attempt_at
+          FROM deliveries d
+          JOIN subscriptions s ON s.id = d.subscription_id
+         WHERE d.status = 'pending'
+           AND d.next_attempt_at <= now()
+           AND (d.lease_until IS NULL OR d.lease_until < now())
+           AND s.active AND s.channel = 'webhook'
+           AND NOT d.endpoint = ANY(CAST(:full AS text[]))
+         ORDER BY d.next_attempt_at
+         LIMIT :scan
+    ), ranked AS (
+        SELECT due.*,
+               row_number() OVER (
+                   PARTITION BY due.endpoint ORDER BY due.next_attempt_at, due.alert_id
+               ) AS place
+          FROM due
+    ), picked AS (
+        SELECT ranked.alert_id
+          FROM ranked
+          LEFT JOIN unnest(CAST(:busy AS text[]), CAST(:left AS int[])) AS b(endpoint, left_)
+            ON b.endpoint = ranked.endpoint
+         WHERE ranked.place <= coalesce(b.left_, :slots)
+         ORDER BY ranked.next_attempt_at
+         LIMIT :limit
+    ), leased AS (
+        UPDATE deliveries d
+           SET lease_until = now() + make_interval(secs => :lease)
+          FROM picked
+         WHERE d.alert_id = picked.alert_id
+           AND d.status = 'pending'
+           AND (d.lease_until IS NULL OR d.lease_until < now())
+        RETURNING d.alert_id, d.subscription_id, d.endpoint, d.attempts
     )
-    taken: Counter[str] = Counter()
-    picked = []
-    for r in conn.execute(due, {"full": list(full)} if full else {}):
-        if taken[r.endpoint] < free.get(r.endpoint, free[""]):
-            taken[r.endpoint] += 1
-            picked.append(r)
-    if not picked:
-        return []
-    ids = [r.alert_id for r in picked]
-    conn.execute(
-        update(DELIVERIES)
-        .where(d.alert_id.in_(ids))
-        .values(lease_until=func.now() + dt.timedelta(seconds=lease))
-    )
-    bodies = dict(conn.execute(select(a.id, a.payload).where(a.id.in_(ids))).all())
+    SELECT l.alert_id, l.subscription_id, l.endpoint, l.attempts, s.webhook_url, s.secret,
+           a.payload
+      FROM leased l
+      JOIN subscriptions s ON s.id = l.subscription_id
+      JOIN alerts a ON a.id = l.alert_id
+    """
+)
+
+
+def claim_due(conn: Connection, *, free: dict[str, int], limit: int, lease: float) -> list[Claim]:
+    """Lease due deliveries, at most `free.get(endpoint, free[""])` per endpoint.
+
+    `free` holds the slots left on endpoints that are busy in this process; others get
+    `free[""]` slots.
+    """
+    busy = [e for e in free if e]
+    params = {
+        "full": [e for e in busy if free[e] <= 0],
+        "scan": limit * SCAN_FACTOR,
+        "busy": busy,
+        "left": [max(free[e], 0) for e in busy],
+        "slots": free[""],
+        "limit": limit,
+        "lease": lease,
+    }
     return [
         Claim(
             r.alert_id,
             r.subscription_id,
             r.webhook_url,
             r.secret,
-            body_of(bodies[r.alert_id]),
+            body_of(r.payload),
             r.attempts + 1,
             r.endpoint,
         )
-        for r in picked
+        for r in conn.execute(_CLAIM, params)
     ]
 
 
