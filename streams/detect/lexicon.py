@@ -126,12 +126,22 @@ class Lexicon(_Strict):
     # Literal stems, one of which every trigger contains ("عقوب", "sanction"): a cheap
     # first pass that lets most articles go without running any trigger pattern.
     anchors: list[str] = Field(min_length=1)
+    # Anchors specific enough to propose an event with no pattern around them ("sanction",
+    # "سفير", "oil"); common ones ("relations", "assets") only serve their patterns.
+    loose_anchors: list[str] = []
     macros: dict[str, str] = {}
     frames: dict[str, Frame]
     triggers: list[Trigger] = Field(min_length=1)
     status: StatusCues
     confusers: dict[Dimension, list[str]] = {}
     dates: DateWords
+
+    @model_validator(mode="after")
+    def _loose_anchors_are_anchors(self) -> Lexicon:
+        stray = sorted(set(self.loose_anchors) - set(self.anchors))
+        if stray:
+            raise ValueError(f"loose_anchors not among the anchors: {', '.join(stray)}")
+        return self
 
     @model_validator(mode="after")
     def _frames_exist(self) -> Lexicon:

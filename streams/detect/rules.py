@@ -37,6 +37,8 @@ class LanguageRules:
     triggers: tuple[CompiledTrigger, ...]
     anchors: re.Pattern[str]
     anchor_words: tuple[str, ...]
+    # Each loose anchor → one trigger per event type whose patterns hold it.
+    loose: dict[str, tuple[CompiledTrigger, ...]]
     cues: re.Pattern[str]
     confusers: dict[str, re.Pattern[str]]
     words: Words
@@ -135,6 +137,18 @@ def language_rules(lang: str) -> LanguageRules:
         conjunction_clitics=tuple(lexicon.conjunction_clitics),
         adjective_after=lexicon.adjective_side == "after",
     )
+    loose_keys = {anchor_key(a, lexicon) for a in lexicon.loose_anchors}
+    loose: dict[str, dict[str, CompiledTrigger]] = {}
+    for compiled in triggers:
+        for anchor in compiled.anchors & loose_keys:
+            loose.setdefault(anchor, {}).setdefault(compiled.trigger.type, compiled)
     return LanguageRules(
-        lexicon, tuple(triggers), anchors, tuple(anchor_words), cues, confusers, words
+        lexicon,
+        tuple(triggers),
+        anchors,
+        tuple(anchor_words),
+        {anchor: tuple(kinds.values()) for anchor, kinds in loose.items()},
+        cues,
+        confusers,
+        words,
     )

@@ -22,6 +22,9 @@ class Hit:
     start: int
     end: int
     trigger: CompiledTrigger
+    # Only the trigger's anchor word stands here, not a whole pattern: a weaker reading
+    # the model may still take ("the ambassador ... left Tehran").
+    loose: bool = False
 
 
 @dataclass
@@ -89,3 +92,22 @@ def find_hits(rules: LanguageRules, text: str) -> list[Hit]:
             kept.append(hit)
     kept.sort(key=lambda hit: hit.start)
     return kept
+
+
+
+def find_loose_hits(rules: LanguageRules, text: str, hits: list[Hit]) -> list[Hit]:
+    """A loose anchor outside every pattern match, read as each type it belongs to.
+
+    News words an event in more ways than any list of patterns holds; a specific
+    anchor ("sanctions", "سفير", "oil") still says which kinds of event may be meant.
+    """
+    if not rules.loose:
+        return []
+    taken = [(hit.start, hit.end) for hit in hits]
+    out: list[Hit] = []
+    for start, end, anchor in _anchor_positions(rules, text):
+        kinds = rules.loose.get(anchor)
+        if not kinds or any(start < high and end > low for low, high in taken):
+            continue
+        out += [Hit(start, end, trigger, loose=True) for trigger in kinds]
+    return out
