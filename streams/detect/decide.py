@@ -1,0 +1,116 @@
+"""From scored candidate pairs to events: one per (type, pair, status) in an article.
+
+A pair may be proposed by several sentences; the article's event is the best-scored
+one, and it keeps that sentence as evidence and that trigger's date. Relations and oil
+are between two states, so both orders of a pair are one event, told in the order of
+the better-scored reading (the acting side first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from models.events import Event, EventType, Evidence, Status
+from streams.detect.instances import Instance, status_features
+from streams.detect.model import Model
+
+if TYPE_CHECKING:
+    from streams.detect.detector import Reading
+
+
+@dataclass
+class _Best:
+    probability: float
+    instance: Instance
+    actor: str
+    target: str
+
+
+def directed(kind: str) -> bool:
+    return kind.startswith("sanction.")
+
+
+def pair_key(kind: str, actor: str, target: str) -> tuple[str, str, str]:
+    """How an event is told apart: sanctions by direction, the rest by unordered pair."""
+    if directed(kind):
+        return (kind, actor, target)
+    low, high = sorted((actor, target))
+    return (kind, low, high)
+
+
+def _exclusive(probabilities: dict[str, float]) -> dict[str, float]:
+    """One sentence about one pair mostly reports one event of a dimension: imposing or
+    lifting, cutting or restoring. A type below its dimension's strongest in the same
+    sentence keeps its probability scaled by its share of the strongest's."""
+    top: dict[str, float] = {}
+    for kind, probability in probabilities.items():
+        dimension = kind.split(".", 1)[0]
+        top[dimension] = max(top.get(dimension, 0.0), probability)
+    out: dict[str, float] = {}
+    for kind, probability in probabilities.items():
+        strongest = top[kind.split(".", 1)[0]]
+        out[kind] = probability if probability >= strongest else probability**2 / strongest
+    return out
+
+
+def best_pairs(reading: Reading, model: Model) -> dict[tuple[str, str, str], _Best]:
+    best: dict[tuple[str, str, str], _Best] = {}
+    for instance in reading.instances:
+        for kind, probability in _exclusive(model.types.probabilities(instance.features)).items():
+            key = pair_key(kind, instance.actor, instance.target)
+            held = best.get(key)
+            if held is None or probability > held.probability:
+                best[key] = _Best(probability, instance, instance.actor, instance.target)
+    return best
+
+
+def _outranked(best: dict[tuple[str, str, str], _Best], key: tuple[str, str, str]) -> bool:
+    """Sanctions between two states run one way in almost every report: the weaker
+    direction gives way to the stronger one."""
+    kind, actor, target = key
+    other = best.get((kind, target, actor))
+    return other is not None and other.probability > best[key].probability
+
+
+def decide(reading: Reading, model: Model) -> list[Event]:
+    events: list[Event] = []
+    article = reading.article
+    sentences = reading.reader.sentences
+    best = best_pairs(reading, model)
+    for key, chosen in sorted(best.items(), key=lambda item: (item[1].instance.sentence, item[0])):
+        kind = key[0]
+        if chosen.probability < model.thresholds.get(kind, 0.5):
+            continue
+        if directed(kind) and _outranked(best, key):
+            continue
+        instance = chosen.instance
+        statuses = model.statuses.distribution(status_features(reading.reader, instance, kind))
+        status = max(statuses, key=lambda s: statuses[s])
+        hit = next(
+            (r for r in instance.readings if r.hit.trigger.trigger.type == kind),
+            instance.nearest(),
+        )
+        start, end = reading.folded.span(
+            sentences.starts[instance.sentence], sentences.ends[instance.sentence]
+        )
+        evidence = Evidence(text=article.text[start:end], start=start, end=end)
+        told = [status]
+        # "Further sanctions are sought" reports the ones already in force as well.
+        if status == "considered" and hit.status.presupposes_occurred:
+            told.append("occurred")
+        for said in told:
+            events.append(
+                Event(
+                    article_id=article.id,
+                    type=cast(EventType, kind),
+                    actor=chosen.actor,
+                    target=chosen.target,
+                    status=cast(Status, said),
+                    date=hit.date,
+                    confidence=round(chosen.probability * statuses[status], 2),
+                    lang=reading.lang,
+                    evidence=evidence,
+                )
+            )
+    return events
