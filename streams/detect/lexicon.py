@@ -132,6 +132,10 @@ class Lexicon(_Strict):
     status: StatusCues
     confusers: dict[Dimension, list[str]] = {}
     dates: DateWords
+    # Lower → upper letters where the language's case mapping differs from Unicode's
+    # default (Turkish i → İ, ı → I). Case-sensitive names are also matched in capitals
+    # ("İRAN'A", "MISIR") with this mapping, and case-insensitive ones folded with it.
+    case_pairs: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _frames_exist(self) -> Lexicon:
