@@ -92,7 +92,7 @@ class MentionMatcher:
             clitic, conjoined = self._clitic(prefix)
             if not clitic and suffix in self.lexicon.name_suffixes:
                 # "Rusya'ya": the case ending marks the role as a glued preposition would.
-                clitic = suffix
+                clitic = suffix.strip()
             return Mention(match.start(), match.end(), code, surface.kind, clitic, conjoined)
         return None
 
