@@ -133,8 +133,9 @@ class Lexicon(_Strict):
     confusers: dict[Dimension, list[str]] = {}
     dates: DateWords
     # Lower → upper letters where the language's case mapping differs from Unicode's
-    # default (Turkish i → İ, ı → I). Case-sensitive names are also matched in capitals
-    # ("İRAN'A", "MISIR") with this mapping, and case-insensitive ones folded with it.
+    # default (Turkish i → İ, ı → I). A language that declares them also has its
+    # case-sensitive names matched in capitals ("İRAN'A", "MISIR"), and its
+    # case-insensitive ones folded with them.
     case_pairs: dict[str, str] = {}
 
     @model_validator(mode="after")
