@@ -34,7 +34,7 @@ UN_MEMBERS: frozenset[str] = frozenset(_UN_MEMBER_CODES.split())
 # Observer states and states with limited recognition that show up in relations news.
 OTHER_STATES: dict[str, str] = {"PS": "PSE", "VA": "VAT", "TW": "TWN", "XK": "XKX"}
 BLOCS: tuple[str, ...] = ("EU", "UN")
-LANGUAGES: tuple[str, ...] = ("ar", "en", "fr")
+LANGUAGES: tuple[str, ...] = ("ar", "en", "es", "fr", "tr")
 
 
 def state_codes() -> list[str]:

@@ -135,6 +135,11 @@ class Lexicon(_Strict):
     status: StatusCues
     confusers: dict[Dimension, list[str]] = {}
     dates: DateWords
+    # Lower → upper letters where the language's case mapping differs from Unicode's
+    # default (Turkish i → İ, ı → I). A language that declares them also has its
+    # case-sensitive names matched in capitals ("İRAN'A", "MISIR"), and its
+    # case-insensitive ones folded with them.
+    case_pairs: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _loose_anchors_are_anchors(self) -> Lexicon:

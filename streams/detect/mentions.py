@@ -4,13 +4,17 @@ Gazetteer forms are written as news writes them; here they are folded like the t
 and compiled into one alternation (longest form first, so "كوريا الشمالية" wins over
 "كوريا"). Arabic glues clitics to names ("وللصين", "بالولايات المتحدة"); rather than
 stemming, which mangles names, the regex allows the lexicon's clitics before a form and
-keeps them, because a glued preposition ("لفنزويلا") tells the state's role.
+keeps them, because a glued preposition ("لفنزويلا") tells the state's role. A suffix
+the lexicon lists after a name (Turkish case endings "Rusya'ya", "ABD'nin"; English "'s")
+tells it just as well, so it is kept the same way. Languages whose case mapping is not
+Unicode's (Turkish İ/ı) declare their letter pairs, and names are matched in capitals too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -65,7 +69,7 @@ class MentionMatcher:
     def _mention(self, match: re.Match[str], on: dt.date | None) -> Mention | None:
         prefix = match.group("pre") or ""
         stem = match.group("stem")
-        key = stem if self.lexicon.names_case_sensitive else stem.casefold()
+        key = stem if self.lexicon.names_case_sensitive else case_folder(self.lexicon)(stem)
         key = " ".join(key.split())
         article = self.lexicon.article
         definite = bool(article) and (prefix.endswith(article) or prefix.endswith("لل"))
@@ -86,6 +90,9 @@ class MentionMatcher:
             if surface.leader_id is not None:
                 code = leader_state(self.gazetteer, surface.leader_id, on)
             clitic, conjoined = self._clitic(prefix)
+            if not clitic and suffix in self.lexicon.name_suffixes:
+                # "Rusya'ya": the case ending marks the role as a glued preposition would.
+                clitic = suffix.strip()
             return Mention(match.start(), match.end(), code, surface.kind, clitic, conjoined)
         return None
 
@@ -131,6 +138,19 @@ def leader_state(gazetteer: Gazetteer, leader_id: str, on: dt.date | None) -> st
     return chosen.code if chosen is not None else None
 
 
+def case_folder(lexicon: Lexicon) -> Callable[[str], str]:
+    """Case folding with the language's own letter pairs ("IRAK" → "ırak", not "irak")."""
+    pairs: dict[str, str | int | None] = {up: low for low, up in lexicon.case_pairs.items()}
+    lower = str.maketrans(pairs)
+    return lambda text: text.translate(lower).casefold()
+
+
+def upper_case(text: str, lexicon: Lexicon) -> str:
+    """Capitals with the language's own letter pairs ("Türkiye" → "TÜRKİYE")."""
+    pairs: dict[str, str | int | None] = dict(lexicon.case_pairs)
+    return text.translate(str.maketrans(pairs)).upper()
+
+
 def _alternation(forms: list[str], case_sensitive: bool) -> str:
     ordered = sorted(set(forms), key=lambda form: (-len(form), form))
     parts = [r"\s+".join(re.escape(word) for word in form.split()) for form in ordered]
@@ -145,6 +165,7 @@ def mention_matcher(lang: str) -> MentionMatcher:
     arabic = lexicon.script == "arabic"
     article = lexicon.article
     forms: dict[str, list[_Form]] = {}
+    fold = fold_word if arabic else case_folder(lexicon)
     for surface in gazetteer.entries:
         folded = fold_word(surface.form) if arabic else " ".join(surface.form.split())
         starts_with_article = bool(article) and folded.startswith(article)
@@ -152,10 +173,15 @@ def mention_matcher(lang: str) -> MentionMatcher:
         stem = folded[len(article) :] if strip else folded
         # A demonym takes the article by agreement only ("مسؤولين روس", "الروس").
         definite = strip and surface.kind != "demonym"
-        key = stem if lexicon.names_case_sensitive else stem.casefold()
-        fold = fold_word if arabic else str.casefold
+        key = stem if lexicon.names_case_sensitive else fold(stem)
         guards = frozenset(fold(word) for word in surface.guards)
-        forms.setdefault(key, []).append(_Form(surface, definite, guards))
+        form = _Form(surface, definite, guards)
+        forms.setdefault(key, []).append(form)
+        if lexicon.case_pairs and lexicon.names_case_sensitive:
+            # Headlines set names in capitals: "İRAN'A YAPTIRIM", "MISIR ile Türkiye".
+            capitals = upper_case(key, lexicon)
+            if capitals != key:
+                forms.setdefault(capitals, []).append(form)
     # A definite form first, so "الجزائر" is preferred to a bare homograph of its stem.
     for entries in forms.values():
         entries.sort(key=lambda form: not form.definite)

@@ -77,3 +77,50 @@ def test_english_names_are_case_sensitive() -> None:
 )
 def test_a_guarded_name_counts_only_after_its_guard_words(text: str, codes: list[str]) -> None:
     assert [code for _, code, _, _ in _ar(text)] == codes
+
+
+def _tr(text: str) -> list[tuple[str, str | None, str]]:
+    found = mention_matcher("tr").find(text, 0, len(text), None)
+    return [(text[m.start : m.end], m.code, m.clitic) for m in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "clitic"),
+    [
+        ("Rusya'ya", "RU", "'ya"),
+        ("ABD'nin", "US", "'nin"),
+        ("İran'a", "IR", "'a"),
+        ("Türkiye'nin", "TR", "'nin"),
+        ("Irak'tan", "IQ", "'tan"),
+        ("Suriye ile", "SY", "ile"),
+        ("Rusya", "RU", ""),
+    ],
+)
+def test_a_case_ending_after_the_apostrophe_is_kept_as_the_marker(
+    text: str, code: str, clitic: str
+) -> None:
+    [(_, found_code, found_clitic)] = _tr(text)
+    assert (found_code, found_clitic) == (code, clitic)
+
+
+def test_an_unlisted_ending_still_leaves_the_name() -> None:
+    # "'yla" is listed, a rare "'ymış" is not: the name is found, with no marker.
+    assert _tr("Rusya'ymış") == [("Rusya", "RU", "")]
+
+
+def test_turkish_capitals_follow_the_dotted_and_dotless_i() -> None:
+    # "İRAN" and "MISIR" (Egypt) are the Turkish capitals of "İran" and "Mısır"; Unicode's
+    # own mapping would give "IRAN" and "MISIR" for "iran" and "misir".
+    assert [code for _, code, _ in _tr("İRAN'A YAPTIRIM")] == ["IR"]
+    assert [code for _, code, _ in _tr("MISIR ile TÜRKİYE")] == ["EG", "TR"]
+    assert _tr("TÜRKIYE") == []
+
+
+def test_financial_mali_is_not_the_state() -> None:
+    assert _tr("Mali yaptırımlar ağırlaştı.") == []
+
+
+def test_spanish_head_nouns_are_read_with_the_name() -> None:
+    text = "El Gobierno de México suspendió los envíos."
+    found = mention_matcher("es").find(text, 0, len(text), None)
+    assert [(text[m.start : m.end], m.code) for m in found] == [("Gobierno de México", "MX")]
