@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.learning import (  # noqa: E402
+from bench.learning import (
     Item,
     Settings,
     eval_dev_items,
@@ -36,9 +36,9 @@ from bench.learning import (  # noqa: E402
     read_items,
     train,
 )
-from bench.scoring import Report, core_of, merge  # noqa: E402
-from streams.detect.decide import decide  # noqa: E402
-from streams.detect.model import Model, shipped_model  # noqa: E402
+from bench.scoring import Report, core_of, merge
+from streams.detect.decide import decide
+from streams.detect.model import Model, shipped_model
 
 
 def _detect(item: Item, model: Model) -> tuple[list[dict[str, Any]], float]:
@@ -64,7 +64,7 @@ def measure(
     items = eval_dev_items() + load_golden()
     extra = own_items()
     read_started = time.perf_counter()
-    read_items(tqdm(items + extra, desc="reading", unit="text", disable=not progress))
+    read_items(items + extra, progress)
     read_seconds = time.perf_counter() - read_started
     predictions: dict[int, list[dict[str, Any]]] = {}
     decide_seconds = 0.0
@@ -92,7 +92,9 @@ def measure(
 
     dev_report = part(dev)
     return {
-        "mode": "shipped model (trained on these items)" if shipped else f"{k}-fold cross-validated",
+        "mode": "shipped model (trained on these items)"
+        if shipped
+        else f"{k}-fold cross-validated",
         "eval_dev": dev_report.rows(),
         "eval_dev_articles": part(articles).rows(),
         "golden": part(golden).rows(),
@@ -149,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result if args.errors else {**result, "errors": []}, ensure_ascii=False))
     else:
-        texts = {item.id: item.article.text[:300] for item in eval_dev_items()} if args.errors else {}
+        texts = (
+            {item.id: item.article.text[:300] for item in eval_dev_items()} if args.errors else {}
+        )
         _print(result, args.errors, texts)
     return 0
 

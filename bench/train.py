@@ -16,12 +16,17 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tqdm import tqdm
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.learning import Settings, eval_dev_items, load_golden, own_items, train  # noqa: E402
-from streams.detect.model import MODEL_PATH, load_model_file  # noqa: E402
+from bench.learning import (
+    Settings,
+    eval_dev_items,
+    load_golden,
+    own_items,
+    read_items,
+    train,
+)
+from streams.detect.model import MODEL_PATH, load_model_file
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=Settings.seed)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    items = list(tqdm(eval_dev_items() + own_items() + load_golden(), desc="loading", unit="text"))
+    items = eval_dev_items() + own_items() + load_golden()
+    read_items(items, progress=True)
     sources = Counter(item.source for item in items)
     settings = Settings(seed=args.seed)
     provenance: dict[str, object] = {

@@ -73,6 +73,24 @@ def _outranked(best: dict[tuple[str, str, str], _Best], key: tuple[str, str, str
     return other is not None and other.probability > best[key].probability
 
 
+def _orientation(reading: Reading, kind: str, chosen: _Best) -> tuple[str, str]:
+    """Who is told first in an unordered pair: the acting side where the grammar's frame
+    says who acts, else the state the sentence names first."""
+    pair = {chosen.actor, chosen.target}
+    for instance in reading.instances:
+        for hit in instance.readings:
+            for finding in hit.findings:
+                if (
+                    finding.type == kind
+                    and finding.directed
+                    and {finding.actor, finding.target} == pair
+                ):
+                    return finding.actor, finding.target
+    if chosen.instance.actor_first:
+        return chosen.actor, chosen.target
+    return chosen.target, chosen.actor
+
+
 def decide(reading: Reading, model: Model) -> list[Event]:
     events: list[Event] = []
     article = reading.article
@@ -85,6 +103,9 @@ def decide(reading: Reading, model: Model) -> list[Event]:
         if directed(kind) and _outranked(best, key):
             continue
         instance = chosen.instance
+        actor, target = (
+            (chosen.actor, chosen.target) if directed(kind) else _orientation(reading, kind, chosen)
+        )
         statuses = model.statuses.distribution(status_features(reading.reader, instance, kind))
         status = max(statuses, key=lambda s: statuses[s])
         hit = next(
@@ -104,8 +125,8 @@ def decide(reading: Reading, model: Model) -> list[Event]:
                 Event(
                     article_id=article.id,
                     type=cast(EventType, kind),
-                    actor=chosen.actor,
-                    target=chosen.target,
+                    actor=actor,
+                    target=target,
                     status=cast(Status, said),
                     date=hit.date,
                     confidence=round(chosen.probability * statuses[status], 2),

@@ -54,20 +54,33 @@ def read_article(article: Article) -> Reading | None:
     # A loose anchor is read once per sentence and type, where the sentence names two
     # states or more.
     seen: set[tuple[int, str]] = set()
+    states: dict[int, int] = {}
     for hit in loose:
-        place = (reader.sentences.index_at(hit.start), hit.trigger.trigger.type)
-        if place not in seen and _states_in(reader, hit) >= 2:
-            hits.append(hit)
+        index = reader.sentences.index_at(hit.start)
+        place = (index, hit.trigger.trigger.type)
+        if place in seen:
+            continue
         seen.add(place)
+        if index not in states:
+            states[index] = _states_in(reader, hit)
+        if states[index] >= 2:
+            hits.append(hit)
     instances = read_instances(reader, [reader.read(hit) for hit in hits])
     if not instances:
         return None
     return Reading(article, lang, folded, reader, instances)
 
 
+_LOOSE_REACH = 200  # characters around a loose anchor where its two states must stand
+
+
 def _states_in(reader: Reader, hit: Hit) -> int:
-    view = reader.view(reader.sentences.index_at(hit.start))
-    return len({mention.code for mention in view.mentions if mention.code})
+    """States named near a loose anchor in its sentence: a cheap gate before reading it."""
+    index = reader.sentences.index_at(hit.start)
+    start = max(reader.sentences.starts[index], hit.start - _LOOSE_REACH)
+    end = min(reader.sentences.ends[index], hit.end + _LOOSE_REACH)
+    mentions = reader.matcher.find(reader.text, start, end, reader.published)
+    return len({mention.code for mention in mentions if mention.code})
 
 
 def detect(article: Article, model: Model | None = None) -> list[Event]:

@@ -42,6 +42,7 @@ class Instance:
     target: str
     features: list[str]
     readings: list[HitReading] = field(default_factory=list)
+    actor_first: bool = True  # the actor is named before the target in the sentence
 
     def nearest(self) -> HitReading:
         return self.readings[0]
@@ -107,7 +108,8 @@ def _sentence_instances(reader: Reader, index: int, hits: list[HitReading]) -> l
             b = _closest(target_places, hits)
             ordered = sorted(hits, key=lambda h: _distance(a, h) + _distance(b, h))
             features = shared + _pair_features(reader, view, a, b, ordered, places)
-            out.append(Instance(index, actor, target, features, ordered))
+            first = a.first < b.first if a.first >= 0 and b.first >= 0 else a.first >= 0
+            out.append(Instance(index, actor, target, features, ordered, first))
     return out
 
 

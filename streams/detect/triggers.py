@@ -94,7 +94,6 @@ def find_hits(rules: LanguageRules, text: str) -> list[Hit]:
     return kept
 
 
-
 def find_loose_hits(rules: LanguageRules, text: str, hits: list[Hit]) -> list[Hit]:
     """A loose anchor outside every pattern match, read as each type it belongs to.
 
