@@ -18,8 +18,10 @@ from streams.detect.clauses import Sentence
 from streams.detect.grammar import HitReading, Reader
 
 _CONTEXT = 10  # words on each side of a trigger that describe it
+_NEAR = 4  # words on each side whose adjacent pairs describe it too
 _BETWEEN = 8  # words between the two states that describe them
 _STEM = 5  # a word's first letters: a crude stem that carries across inflections
+_LEAD = 2  # opening sentences of an article (a headline and its first line)
 _CARRY_BACK = 1  # sentences back that may lend states to a sentence naming fewer than two
 
 
@@ -55,7 +57,25 @@ def read_instances(reader: Reader, readings: Iterable[HitReading]) -> list[Insta
     out: list[Instance] = []
     for index, hits in sorted(by_sentence.items()):
         out += _sentence_instances(reader, index, hits)
+    _add_article_features(out)
     return out
+
+
+def _add_article_features(instances: list[Instance]) -> None:
+    """How the article as a whole treats the pair: how often it comes back, and whether
+    it stands in the opening sentences, where news states its main event."""
+    sentences: dict[frozenset[str], set[int]] = {}
+    for instance in instances:
+        sentences.setdefault(frozenset((instance.actor, instance.target)), set()).add(
+            instance.sentence
+        )
+    for instance in instances:
+        seen = sentences[frozenset((instance.actor, instance.target))]
+        instance.features.append(f"pair_sentences:{_bucket(len(seen))}")
+        if instance.sentence < _LEAD:
+            instance.features.append("lead")
+        if min(seen) == instance.sentence:
+            instance.features.append("pair_first")
 
 
 def _places(reader: Reader, index: int) -> list[_Place]:
@@ -153,10 +173,13 @@ def _sentence_features(
         if reading.confused:
             features.append(f"confused:{kind}")
         low, high = reading.first_token - _CONTEXT, reading.last_token + 1 + _CONTEXT
-        for word in _words(view, low, high):
+        context = _words(view, low, high)
+        for word in context:
             features.append(f"w:{word}")
             if len(word) > _STEM + 1:
                 features.append(f"s:{word[:_STEM]}")
+        near = _words(view, reading.first_token - _NEAR, reading.last_token + 1 + _NEAR)
+        features += [f"w2:{a}_{b}" for a, b in zip(near, near[1:], strict=False)]
         for word in _words(view, reading.first_token, reading.last_token + 1):
             features.append(f"t:{kind}:{word}")
     return sorted(set(features))
@@ -229,6 +252,12 @@ def _pair_features(
         }
         pair_roles = []
         for name, place in (("A", a), ("B", b)):
+            if place.first >= 0:
+                if place.last < reading.first_token:
+                    between = _words(view, place.last + 1, reading.first_token)
+                else:
+                    between = _words(view, reading.last_token + 1, place.first)
+                features += [f"{name}>{word}" for word in between[:_BETWEEN]]
             role = "carried"
             if place.mention >= 0:
                 mention = view.mentions[place.mention]
