@@ -26,6 +26,7 @@ _SUBSTITUTE: dict[str, str] = {
     "ة": "ه",
     "ی": "ي",
     "ک": "ك",
+    "ۀ": "ه",
     "’": "'",
     "‘": "'",
 }
@@ -37,6 +38,11 @@ ARABIC_TABLE = str.maketrans(_SUBSTITUTE)
 # a chain of replace calls on the few characters actually present is ~30x faster.
 _REPLACEMENTS: tuple[tuple[str, str], ...] = tuple(_SUBSTITUTE.items())
 _LATIN_REPLACEMENTS: tuple[tuple[str, str], ...] = (("’", "'"), ("‘", "'"))
+# Cyrillic is matched in lower case with ё written е, as most Russian news writes it.
+# Case folding is one-for-one on Cyrillic letters, so offsets stay the source's. (Latin
+# case is left to the patterns: "US" and "us" differ.)
+_CYRILLIC = re.compile("[\u0400-\u042f\u0451]+")
+_CYRILLIC_TABLE = str.maketrans({"ё": "е", "Ё": "е"})
 
 
 def _substitute(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
@@ -100,8 +106,17 @@ def fold_arabic(text: str) -> FoldedText:
 
 
 def fold_latin(text: str) -> FoldedText:
-    """Latin-script text only needs its quotes unified; case is handled by the patterns."""
-    return FoldedText(text, _substitute(text, _LATIN_REPLACEMENTS))
+    """Latin-script text only needs its quotes unified; case is handled by the patterns.
+
+    Cyrillic letters in it are lowered and ё becomes е (see `_CYRILLIC`).
+    """
+    return FoldedText(text, _fold_cyrillic(_substitute(text, _LATIN_REPLACEMENTS)))
+
+
+def _fold_cyrillic(text: str) -> str:
+    if not _CYRILLIC.search(text):
+        return text
+    return _CYRILLIC.sub(lambda match: match.group().lower().translate(_CYRILLIC_TABLE), text)
 
 
 def fold_word(word: str) -> str:

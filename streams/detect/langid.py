@@ -1,8 +1,15 @@
-"""Which lexicon an untagged article needs: script first, then stopword counts.
+"""Which lexicon an untagged article needs: script first, then stopwords and letters.
 
 Only languages with both a lexicon and a gazetteer are candidates; anything else is
 "unsupported" (None), because detecting with the wrong language's rules finds nothing
 right. A tag on the article is trusted when its language is supported.
+
+The script is the one most letters of the text's opening belong to. Among the languages
+written in it, each scores its stopwords among the text's words, plus the words that
+carry a letter its lexicon declares as its own (Persian پ چ ژ گ among Arabic-script
+texts), so a short passage with few stopwords still tells Persian from Arabic. A Latin
+text whose best score is too thin a share of its words is in none of them, and a text in
+a script no lexicon writes is unsupported.
 """
 
 from __future__ import annotations
@@ -11,13 +18,25 @@ import re
 from functools import cache
 
 from models.events import Article
-from streams.detect.arabic import arabic_share
+from streams.detect.arabic import fold_latin, fold_word
 from streams.detect.countries import available_languages
 from streams.detect.lexicon import available_lexicons, load_lexicon
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SAMPLE = 3000  # characters read to decide
+_SCRIPT_SAMPLE = 400  # characters read to tell the script
 _MIN_HITS = 1  # stopwords a Latin-script text must show to be called
+# A Latin-script text of this many words must show its language's stopwords at that share:
+# many unsupported languages write Latin, and English stopwords in German text stay below
+# it. A text in a script of its own (Arabic, Cyrillic) is that script's best-scoring
+# language, Arabic before Persian on a tie: its stopwords are often glued to other words.
+_LONG = 30
+_MIN_SHARE = 0.08
+_SCRIPTS: dict[str, re.Pattern[str]] = {
+    "arabic": re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
+    "cyrillic": re.compile("[\u0400-\u04ff]"),
+    "latin": re.compile("[A-Za-z\u00c0-\u024f]"),
+}
 
 
 @cache
@@ -25,28 +44,54 @@ def supported_languages() -> tuple[str, ...]:
     return tuple(sorted(set(available_lexicons()) & set(available_languages())))
 
 
+def _fold(word: str, script: str) -> str:
+    return fold_word(word) if script == "arabic" else fold_latin(word).folded.casefold()
+
+
 @cache
-def _profiles() -> dict[str, tuple[str, frozenset[str]]]:
-    profiles: dict[str, tuple[str, frozenset[str]]] = {}
+def _profiles() -> dict[str, tuple[str, frozenset[str], str]]:
+    profiles: dict[str, tuple[str, frozenset[str], str]] = {}
     for lang in supported_languages():
         lexicon = load_lexicon(lang)
-        profiles[lang] = (lexicon.script, frozenset(w.casefold() for w in lexicon.stopwords))
+        words = frozenset(_fold(word, lexicon.script) for word in lexicon.stopwords)
+        profiles[lang] = (lexicon.script, words, "".join(lexicon.letters))
     return profiles
+
+
+def script_of(text: str) -> str | None:
+    """The script most letters of the text's opening are written in, or None."""
+    head = text[:_SCRIPT_SAMPLE]
+    counts = {script: len(pattern.findall(head)) for script, pattern in _SCRIPTS.items()}
+    script, count = max(sorted(counts.items()), key=lambda item: item[1])
+    return script if count else None
 
 
 def identify(text: str) -> str | None:
     """Language of a text among the supported ones, or None."""
-    profiles = _profiles()
-    script = "arabic" if arabic_share(text) > 0.4 else "latin"
-    candidates = {lang: words for lang, (s, words) in profiles.items() if s == script}
-    if not candidates:
+    script = script_of(text)
+    candidates = {
+        lang: (words, letters)
+        for lang, (s, words, letters) in _profiles().items()
+        if s == script and script is not None
+    }
+    if not candidates or script is None:
         return None
-    if len(candidates) == 1 and script != "latin":
-        return next(iter(candidates))
-    tokens = [token.casefold() for token in _WORD.findall(text[:_SAMPLE])]
-    scores = {lang: sum(1 for t in tokens if t in words) for lang, words in candidates.items()}
+    raw = _WORD.findall(text[:_SAMPLE])
+    if not raw:
+        return None
+    tokens = [_fold(token, script) for token in raw]
+    scores: dict[str, int] = {}
+    for lang, (words, letters) in candidates.items():
+        hits = sum(1 for token in tokens if token in words)
+        if letters:
+            hits += sum(1 for token in raw if any(letter in token for letter in letters))
+        scores[lang] = hits
     lang, hits = max(sorted(scores.items()), key=lambda item: item[1])
-    return lang if hits >= _MIN_HITS else None
+    if script == "latin" and (
+        hits < _MIN_HITS or (len(tokens) >= _LONG and hits < _MIN_SHARE * len(tokens))
+    ):
+        return None
+    return lang
 
 
 def article_language(article: Article) -> str | None:

@@ -16,9 +16,20 @@ def test_script_and_stopwords_decide() -> None:
     assert identify("Les États-Unis ont imposé de nouvelles sanctions à la Russie.") == "fr"
 
 
+def test_cyrillic_is_russian() -> None:
+    assert identify("Соединённые Штаты ввели новые санкции против России") == "ru"
+
+
 def test_unsupported_text_is_none() -> None:
-    assert identify("Соединённые Штаты ввели санкции") is None
     assert identify("12345 !!!") is None
+    assert identify("Die Vereinigten Staaten verhängen neue Sanktionen gegen Russland.") is None
+    assert identify("美国对俄罗斯实施了新的制裁") is None
+    german = (
+        "Die Europäische Union hat am Montag beschlossen, die Sanktionen gegen Russland um "
+        "weitere sechs Monate zu verlängern. Die Maßnahmen betreffen Banken, Energiekonzerne "
+        "und mehrere hundert Personen aus dem Umfeld der Regierung in Moskau."
+    )
+    assert identify(german) is None
 
 
 def test_a_supported_tag_is_trusted_and_an_unknown_one_ignored() -> None:
