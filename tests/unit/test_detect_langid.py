@@ -37,3 +37,17 @@ def test_a_supported_tag_is_trusted_and_an_unknown_one_ignored() -> None:
     assert article_language(Article(id="a", text=english, lang="fr")) == "fr"
     assert article_language(Article(id="a", text=english, lang="en-GB")) == "en"
     assert article_language(Article(id="a", text=english, lang="de")) == "en"
+
+
+def test_persian_is_told_from_arabic_on_short_passages() -> None:
+    # Persian letters (پ چ ژ گ) or Persian stopwords decide; Arabic stays Arabic.
+    assert identify("هند خرید نفت از ایران را کاهش می‌دهد") == "fa"
+    assert identify("تحریم‌های جدید آمریکا علیه ایران") == "fa"
+    assert identify("پکن واردات نفت را افزایش داد") == "fa"
+    assert identify("واشنطن تفرض عقوبات جديدة") == "ar"  # no stopword either way: Arabic
+    assert identify("قطعت السعودية علاقاتها مع إيران في عام 2016") == "ar"
+
+
+def test_a_script_no_lexicon_writes_is_unsupported() -> None:
+    assert identify("Οι Ηνωμένες Πολιτείες επέβαλαν νέες κυρώσεις στη Ρωσία") is None
+    assert identify("ארצות הברית הטילה סנקציות חדשות על רוסיה") is None
