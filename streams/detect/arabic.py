@@ -40,9 +40,12 @@ _REPLACEMENTS: tuple[tuple[str, str], ...] = tuple(_SUBSTITUTE.items())
 _LATIN_REPLACEMENTS: tuple[tuple[str, str], ...] = (("’", "'"), ("‘", "'"))
 # Cyrillic is matched in lower case with ё written е, as most Russian news writes it.
 # Case folding is one-for-one on Cyrillic letters, so offsets stay the source's. (Latin
-# case is left to the patterns: "US" and "us" differ.)
+# case is left to the patterns: "US" and "us" differ.) Lowering would hide where a
+# sentence ends (a full stop before a capital), so the space there becomes a newline,
+# which always ends a sentence; a one-letter word before the stop is an initial ("О.").
 _CYRILLIC = re.compile("[\u0400-\u042f\u0451]+")
 _CYRILLIC_TABLE = str.maketrans({"ё": "е", "Ё": "е"})
+_CYRILLIC_SENTENCE = re.compile("(?<=\\w\\w)[.!?…]+[\"'»”)\\]]*( )(?=[\"'«„“(\\[]*[\u0400-\u042f])")
 
 
 def _substitute(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
@@ -116,6 +119,8 @@ def fold_latin(text: str) -> FoldedText:
 def _fold_cyrillic(text: str) -> str:
     if not _CYRILLIC.search(text):
         return text
+    if _CYRILLIC_SENTENCE.search(text):
+        text = _CYRILLIC_SENTENCE.sub(lambda match: match.group()[:-1] + "\n", text)
     return _CYRILLIC.sub(lambda match: match.group().lower().translate(_CYRILLIC_TABLE), text)
 
 
