@@ -210,7 +210,7 @@ def mention_matcher(lang: str) -> MentionMatcher:
     bases: dict[str, set[str]] = {}
     for word, variants in cases.items():
         for variant in variants:
-            bases.setdefault(variant, {variant} if variant in cases else set()).add(word)
+            bases.setdefault(variant, {variant}).add(word)
     stems = _alternation(list(forms), lexicon.names_case_sensitive, cases)
     suffixes = sorted(set(lexicon.demonym_suffixes) | set(lexicon.name_suffixes), key=len)
     suffix = "|".join(re.escape(s) for s in reversed(suffixes))
