@@ -15,6 +15,7 @@ a script no lexicon writes is unsupported.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from models.events import Article
@@ -32,6 +33,8 @@ _MIN_HITS = 1  # stopwords a Latin-script text must show to be called
 # language, Arabic before Persian on a tie: its stopwords are often glued to other words.
 _LONG = 30
 _MIN_SHARE = 0.08
+_FOREIGN_SHARE = 0.01  # letters of the script outside a language's alphabet it tolerates
+_LETTERS = frozenset({"Lu", "Ll", "Lo"})
 _SCRIPTS: dict[str, re.Pattern[str]] = {
     "arabic": re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
     "cyrillic": re.compile("[\u0400-\u04ff]"),
@@ -49,13 +52,28 @@ def _fold(word: str, script: str) -> str:
 
 
 @cache
-def _profiles() -> dict[str, tuple[str, frozenset[str], str]]:
-    profiles: dict[str, tuple[str, frozenset[str], str]] = {}
+def _profiles() -> dict[str, tuple[str, frozenset[str], str, frozenset[str]]]:
+    profiles: dict[str, tuple[str, frozenset[str], str, frozenset[str]]] = {}
     for lang in supported_languages():
         lexicon = load_lexicon(lang)
         words = frozenset(_fold(word, lexicon.script) for word in lexicon.stopwords)
-        profiles[lang] = (lexicon.script, words, "".join(lexicon.letters))
+        alphabet = frozenset(lexicon.alphabet.lower() + lexicon.alphabet.upper())
+        profiles[lang] = (lexicon.script, words, "".join(lexicon.letters), alphabet)
     return profiles
+
+
+def _foreign(text: str, script: str, alphabet: frozenset[str]) -> bool:
+    """The text writes letters of its script that the language's alphabet lacks."""
+    if not alphabet:
+        return False
+    letters = _SCRIPTS[script].findall(text)
+    # Modifier letters (the Arabic tatweel that stretches a word) are no letters of a language.
+    outside = sum(
+        1
+        for letter in letters
+        if unicodedata.category(letter) in _LETTERS and letter not in alphabet
+    )
+    return outside > _FOREIGN_SHARE * max(len(letters), 1)
 
 
 def script_of(text: str) -> str | None:
@@ -69,14 +87,17 @@ def script_of(text: str) -> str | None:
 def identify(text: str) -> str | None:
     """Language of a text among the supported ones, or None."""
     script = script_of(text)
+    if script is None:
+        return None
+    sample = text[:_SAMPLE]
     candidates = {
         lang: (words, letters)
-        for lang, (s, words, letters) in _profiles().items()
-        if s == script and script is not None
+        for lang, (s, words, letters, alphabet) in _profiles().items()
+        if s == script and not _foreign(sample, script, alphabet)
     }
-    if not candidates or script is None:
+    if not candidates:
         return None
-    raw = _WORD.findall(text[:_SAMPLE])
+    raw = _WORD.findall(sample)
     if not raw:
         return None
     tokens = [_fold(token, script) for token in raw]

@@ -136,6 +136,10 @@ class Lexicon(_Strict):
     # Letters that tell this language from others written in its script (Persian پ چ ژ گ
     # among Arabic-script texts); language identification weighs them with the stopwords.
     letters: list[str] = []
+    # The letters the language writes, when its script is shared with languages that have
+    # letters of their own (Ukrainian і ї є, Serbian ј љ њ, Kurdish ێ ۆ ڵ): a text with
+    # more than a trace of other letters of the script is not in this language.
+    alphabet: str = ""
     # Case endings of names, demonyms and capitals, applied to every gazetteer form
     # ("Москва" → "Москвы", "Москве"); words shorter than `inflect_min_length` keep theirs.
     inflections: list[Inflection] = []

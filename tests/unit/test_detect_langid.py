@@ -51,3 +51,12 @@ def test_persian_is_told_from_arabic_on_short_passages() -> None:
 def test_a_script_no_lexicon_writes_is_unsupported() -> None:
     assert identify("Οι Ηνωμένες Πολιτείες επέβαλαν νέες κυρώσεις στη Ρωσία") is None
     assert identify("ארצות הברית הטילה סנקציות חדשות על רוסיה") is None
+
+
+def test_a_language_with_letters_of_its_own_is_not_taken_for_a_supported_one() -> None:
+    # Ukrainian (і, ї, є) is not Russian; Sorani Kurdish (ێ ۆ ڵ ڕ ە) is not Persian.
+    ukrainian = "Сполучені Штати запровадили нові санкції проти Росії, які стосуються банків."
+    assert identify(ukrainian) is None
+    assert identify("ئەمریکا سزای نوێی بەسەر ئێراندا سەپاند و وەزارەتی دەرەوە ڕایگەیاند") != "fa"
+    # A stretched word (tatweel) is still Persian.
+    assert identify("وزارت خارجه روســیه در نظر دارد دیپلماتهــای آمریکایی را اخراج کند") == "fa"
