@@ -24,12 +24,13 @@ _SUBSTITUTE: dict[str, str] = {
     "ئ": "ي",
     "ى": "ي",
     "ة": "ه",
-    "ی": "ي",
-    "ک": "ك",
-    "ۀ": "ه",
     "’": "'",
     "‘": "'",
 }
+# The letters Persian writes its own way; language identification keeps them apart.
+_PERSIAN: dict[str, str] = {"ی": "ي", "ک": "ك", "ۀ": "ه"}
+_SHARED: tuple[tuple[str, str], ...] = tuple(_SUBSTITUTE.items())
+_SUBSTITUTE.update(_PERSIAN)
 for _digit in range(10):
     _SUBSTITUTE[chr(0x0660 + _digit)] = str(_digit)
     _SUBSTITUTE[chr(0x06F0 + _digit)] = str(_digit)
@@ -127,6 +128,15 @@ def _fold_cyrillic(text: str) -> str:
 def fold_word(word: str) -> str:
     """Fold a lexicon or gazetteer form the same way as article text."""
     return " ".join(_DELETED.sub("", _substitute(word, _REPLACEMENTS)).split())
+
+
+def fold_keeping_persian(word: str) -> str:
+    """Fold a word like `fold_word` but keep Persian ی ک apart from Arabic ي ك.
+
+    "یا" (Persian "or") and "يا" (Arabic vocative) fold to one word for matching, but
+    telling the two languages apart rests on exactly that difference.
+    """
+    return " ".join(_DELETED.sub("", _substitute(word, _SHARED)).split())
 
 
 def arabic_share(text: str, sample: int = 200) -> float:

@@ -19,7 +19,7 @@ import unicodedata
 from functools import cache
 
 from models.events import Article
-from streams.detect.arabic import fold_latin, fold_word
+from streams.detect.arabic import fold_keeping_persian, fold_latin, fold_word
 from streams.detect.countries import available_languages
 from streams.detect.lexicon import available_lexicons, load_lexicon
 
@@ -33,6 +33,7 @@ _MIN_HITS = 1  # stopwords a Latin-script text must show to be called
 # language, Arabic before Persian on a tie: its stopwords are often glued to other words.
 _LONG = 30
 _MIN_SHARE = 0.08
+_LETTER_WEIGHT = 0.5  # a word with one of a language's own letters, against a stopword
 _FOREIGN_SHARE = 0.01  # letters of the script outside a language's alphabet it tolerates
 _LETTERS = frozenset({"Lu", "Ll", "Lo"})
 _SCRIPTS: dict[str, re.Pattern[str]] = {
@@ -47,8 +48,11 @@ def supported_languages() -> tuple[str, ...]:
     return tuple(sorted(set(available_lexicons()) & set(available_languages())))
 
 
-def _fold(word: str, script: str) -> str:
-    return fold_word(word) if script == "arabic" else fold_latin(word).folded.casefold()
+def _fold(word: str, script: str, own_letters: bool = False) -> str:
+    """How a word is compared: a language with letters of its own keeps them apart."""
+    if script == "arabic":
+        return fold_keeping_persian(word) if own_letters else fold_word(word)
+    return fold_latin(word).folded.casefold()
 
 
 @cache
@@ -56,7 +60,8 @@ def _profiles() -> dict[str, tuple[str, frozenset[str], str, frozenset[str]]]:
     profiles: dict[str, tuple[str, frozenset[str], str, frozenset[str]]] = {}
     for lang in supported_languages():
         lexicon = load_lexicon(lang)
-        words = frozenset(_fold(word, lexicon.script) for word in lexicon.stopwords)
+        own = bool(lexicon.letters)
+        words = frozenset(_fold(word, lexicon.script, own) for word in lexicon.stopwords)
         alphabet = frozenset(lexicon.alphabet.lower() + lexicon.alphabet.upper())
         profiles[lang] = (lexicon.script, words, "".join(lexicon.letters), alphabet)
     return profiles
@@ -97,15 +102,19 @@ def identify(text: str) -> str | None:
     }
     if not candidates:
         return None
-    raw = _WORD.findall(sample)
+    # Fold before splitting: harakat would otherwise cut an Arabic word in two.
+    raw = _WORD.findall(fold_keeping_persian(sample) if script == "arabic" else sample)
     if not raw:
         return None
-    tokens = [_fold(token, script) for token in raw]
-    scores: dict[str, int] = {}
+    plain = [_fold(token, script) for token in raw]
+    scores: dict[str, float] = {}
     for lang, (words, letters) in candidates.items():
-        hits = sum(1 for token in tokens if token in words)
+        tokens = [_fold(token, script, True) for token in raw] if letters else plain
+        hits: float = sum(1 for token in tokens if token in words)
         if letters:
-            hits += sum(1 for token in raw if any(letter in token for letter in letters))
+            hits += _LETTER_WEIGHT * sum(
+                1 for token in raw if any(letter in token for letter in letters)
+            )
         scores[lang] = hits
     lang, hits = max(sorted(scores.items()), key=lambda item: item[1])
     if script == "latin" and (
