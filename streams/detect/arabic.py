@@ -27,10 +27,8 @@ _SUBSTITUTE: dict[str, str] = {
     "’": "'",
     "‘": "'",
 }
-# The letters Persian writes its own way; language identification keeps them apart.
-_PERSIAN: dict[str, str] = {"ی": "ي", "ک": "ك", "ۀ": "ه"}
-_SHARED: tuple[tuple[str, str], ...] = tuple(_SUBSTITUTE.items())
-_SUBSTITUTE.update(_PERSIAN)
+# Persian letters that matching folds to their Arabic forms.
+_SUBSTITUTE.update({"ی": "ي", "ک": "ك", "ۀ": "ه"})
 for _digit in range(10):
     _SUBSTITUTE[chr(0x0660 + _digit)] = str(_digit)
     _SUBSTITUTE[chr(0x06F0 + _digit)] = str(_digit)
@@ -130,13 +128,14 @@ def fold_word(word: str) -> str:
     return " ".join(_DELETED.sub("", _substitute(word, _REPLACEMENTS)).split())
 
 
-def fold_keeping_persian(word: str) -> str:
-    """Fold a word like `fold_word` but keep Persian ی ک apart from Arabic ي ك.
+def fold_word_keeping(word: str, keep: frozenset[str]) -> str:
+    """Fold like `fold_word` but leave the letters in `keep` as they are.
 
     "یا" (Persian "or") and "يا" (Arabic vocative) fold to one word for matching, but
     telling the two languages apart rests on exactly that difference.
     """
-    return " ".join(_DELETED.sub("", _substitute(word, _SHARED)).split())
+    replacements = tuple((old, new) for old, new in _REPLACEMENTS if old not in keep)
+    return " ".join(_DELETED.sub("", _substitute(word, replacements)).split())
 
 
 def arabic_share(text: str, sample: int = 200) -> float:

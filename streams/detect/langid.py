@@ -6,8 +6,11 @@ right. A tag on the article is trusted when its language is supported.
 
 The script is the one most letters of the text's opening belong to. Among the languages
 written in it, each scores its stopwords among the text's words, plus the words that
-carry a letter its lexicon declares as its own (Persian پ چ ژ گ among Arabic-script
-texts), so a short passage with few stopwords still tells Persian from Arabic. A Latin
+carry a letter its lexicon declares as its own (Persian پ چ ژ گ ی ک among Arabic-script
+texts), so a short passage with few stopwords still tells Persian from Arabic; those
+letters are not folded when its stopwords are compared ("یا" is not the Arabic "يا"). A
+lexicon may also declare its alphabet: a text with other letters of the script
+(Ukrainian і ї є among Cyrillic) is not in that language. A Latin
 text whose best score is too thin a share of its words is in none of them, and a text in
 a script no lexicon writes is unsupported.
 """
@@ -16,10 +19,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 
 from models.events import Article
-from streams.detect.arabic import fold_keeping_persian, fold_latin, fold_word
+from streams.detect.arabic import fold_latin, fold_word_keeping
 from streams.detect.countries import available_languages
 from streams.detect.lexicon import available_lexicons, load_lexicon
 
@@ -48,22 +52,30 @@ def supported_languages() -> tuple[str, ...]:
     return tuple(sorted(set(available_lexicons()) & set(available_languages())))
 
 
-def _fold(word: str, script: str, own_letters: bool = False) -> str:
-    """How a word is compared: a language with letters of its own keeps them apart."""
+def _fold(word: str, script: str, own: frozenset[str] = frozenset()) -> str:
+    """How a word is compared: the letters a language declares its own are not folded."""
     if script == "arabic":
-        return fold_keeping_persian(word) if own_letters else fold_word(word)
+        return fold_word_keeping(word, own)
     return fold_latin(word).folded.casefold()
 
 
+@dataclass(frozen=True)
+class _Profile:
+    script: str
+    stopwords: frozenset[str]
+    letters: frozenset[str]
+    alphabet: frozenset[str]
+
+
 @cache
-def _profiles() -> dict[str, tuple[str, frozenset[str], str, frozenset[str]]]:
-    profiles: dict[str, tuple[str, frozenset[str], str, frozenset[str]]] = {}
+def _profiles() -> dict[str, _Profile]:
+    profiles: dict[str, _Profile] = {}
     for lang in supported_languages():
         lexicon = load_lexicon(lang)
-        own = bool(lexicon.letters)
+        own = frozenset(lexicon.letters)
         words = frozenset(_fold(word, lexicon.script, own) for word in lexicon.stopwords)
         alphabet = frozenset(lexicon.alphabet.lower() + lexicon.alphabet.upper())
-        profiles[lang] = (lexicon.script, words, "".join(lexicon.letters), alphabet)
+        profiles[lang] = _Profile(lexicon.script, words, own, alphabet)
     return profiles
 
 
@@ -96,29 +108,29 @@ def identify(text: str) -> str | None:
         return None
     sample = text[:_SAMPLE]
     candidates = {
-        lang: (words, letters)
-        for lang, (s, words, letters, alphabet) in _profiles().items()
-        if s == script and not _foreign(sample, script, alphabet)
+        lang: profile
+        for lang, profile in _profiles().items()
+        if profile.script == script and not _foreign(sample, script, profile.alphabet)
     }
     if not candidates:
         return None
-    # Fold before splitting: harakat would otherwise cut an Arabic word in two.
-    raw = _WORD.findall(fold_keeping_persian(sample) if script == "arabic" else sample)
+    # Fold before splitting (harakat would cut an Arabic word in two), keeping every
+    # candidate's own letters for now.
+    kept = frozenset().union(*(profile.letters for profile in candidates.values()))
+    raw = _WORD.findall(fold_word_keeping(sample, kept) if script == "arabic" else sample)
     if not raw:
         return None
-    plain = [_fold(token, script) for token in raw]
     scores: dict[str, float] = {}
-    for lang, (words, letters) in candidates.items():
-        tokens = [_fold(token, script, True) for token in raw] if letters else plain
-        hits: float = sum(1 for token in tokens if token in words)
-        if letters:
-            hits += _LETTER_WEIGHT * sum(
-                1 for token in raw if any(letter in token for letter in letters)
-            )
+    for lang, profile in candidates.items():
+        tokens = [_fold(token, script, profile.letters) for token in raw]
+        hits: float = sum(1 for token in tokens if token in profile.stopwords)
+        hits += _LETTER_WEIGHT * sum(
+            1 for token in raw if any(letter in token for letter in profile.letters)
+        )
         scores[lang] = hits
     lang, hits = max(sorted(scores.items()), key=lambda item: item[1])
     if script == "latin" and (
-        hits < _MIN_HITS or (len(tokens) >= _LONG and hits < _MIN_SHARE * len(tokens))
+        hits < _MIN_HITS or (len(raw) >= _LONG and hits < _MIN_SHARE * len(raw))
     ):
         return None
     return lang
