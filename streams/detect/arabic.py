@@ -40,8 +40,10 @@ _LATIN_REPLACEMENTS: tuple[tuple[str, str], ...] = (("’", "'"), ("‘", "'"))
 # Cyrillic is matched in lower case with ё written е, as most Russian news writes it.
 # Case folding is one-for-one on Cyrillic letters, so offsets stay the source's. (Latin
 # case is left to the patterns: "US" and "us" differ.) Lowering would hide where a
-# sentence ends (a full stop before a capital), so the space there becomes a newline,
-# which always ends a sentence; a one-letter word before the stop is an initial ("О.").
+# sentence ends (a full stop before a capital), so the space there becomes a no-break
+# space: still a space to every pattern, but no lower-case continuation, so the sentence
+# ends there; unlike a newline it keeps the paragraph whole. A one-letter word before the
+# stop is an initial ("О.").
 _CYRILLIC = re.compile("[\u0400-\u042f\u0451]+")
 _CYRILLIC_TABLE = str.maketrans({"ё": "е", "Ё": "е"})
 _CYRILLIC_SENTENCE = re.compile("(?<=\\w\\w)[.!?…]+[\"'»”)\\]]*( )(?=[\"'«„“(\\[]*[\u0400-\u042f])")
@@ -119,7 +121,7 @@ def _fold_cyrillic(text: str) -> str:
     if not _CYRILLIC.search(text):
         return text
     if _CYRILLIC_SENTENCE.search(text):
-        text = _CYRILLIC_SENTENCE.sub(lambda match: match.group()[:-1] + "\n", text)
+        text = _CYRILLIC_SENTENCE.sub(lambda match: match.group()[:-1] + "\u00a0", text)
     return _CYRILLIC.sub(lambda match: match.group().lower().translate(_CYRILLIC_TABLE), text)
 
 
