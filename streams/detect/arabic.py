@@ -24,11 +24,11 @@ _SUBSTITUTE: dict[str, str] = {
     "ئ": "ي",
     "ى": "ي",
     "ة": "ه",
-    "ی": "ي",
-    "ک": "ك",
     "’": "'",
     "‘": "'",
 }
+# Persian letters that matching folds to their Arabic forms.
+_SUBSTITUTE.update({"ی": "ي", "ک": "ك", "ۀ": "ه"})
 for _digit in range(10):
     _SUBSTITUTE[chr(0x0660 + _digit)] = str(_digit)
     _SUBSTITUTE[chr(0x06F0 + _digit)] = str(_digit)
@@ -37,6 +37,16 @@ ARABIC_TABLE = str.maketrans(_SUBSTITUTE)
 # a chain of replace calls on the few characters actually present is ~30x faster.
 _REPLACEMENTS: tuple[tuple[str, str], ...] = tuple(_SUBSTITUTE.items())
 _LATIN_REPLACEMENTS: tuple[tuple[str, str], ...] = (("’", "'"), ("‘", "'"))
+# Cyrillic is matched in lower case with ё written е, as most Russian news writes it.
+# Case folding is one-for-one on Cyrillic letters, so offsets stay the source's. (Latin
+# case is left to the patterns: "US" and "us" differ.) Lowering would hide where a
+# sentence ends (a full stop before a capital), so the space there becomes a no-break
+# space: still a space to every pattern, but no lower-case continuation, so the sentence
+# ends there; unlike a newline it keeps the paragraph whole. A one-letter word before the
+# stop is an initial ("О.").
+_CYRILLIC = re.compile("[\u0400-\u042f\u0451]+")
+_CYRILLIC_TABLE = str.maketrans({"ё": "е", "Ё": "е"})
+_CYRILLIC_SENTENCE = re.compile("(?<=\\w\\w)[.!?…]+[\"'»”)\\]]*( )(?=[\"'«„“(\\[]*[\u0400-\u042f])")
 
 
 def _substitute(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
@@ -100,13 +110,34 @@ def fold_arabic(text: str) -> FoldedText:
 
 
 def fold_latin(text: str) -> FoldedText:
-    """Latin-script text only needs its quotes unified; case is handled by the patterns."""
-    return FoldedText(text, _substitute(text, _LATIN_REPLACEMENTS))
+    """Latin-script text only needs its quotes unified; case is handled by the patterns.
+
+    Cyrillic letters in it are lowered and ё becomes е (see `_CYRILLIC`).
+    """
+    return FoldedText(text, _fold_cyrillic(_substitute(text, _LATIN_REPLACEMENTS)))
+
+
+def _fold_cyrillic(text: str) -> str:
+    if not _CYRILLIC.search(text):
+        return text
+    if _CYRILLIC_SENTENCE.search(text):
+        text = _CYRILLIC_SENTENCE.sub(lambda match: match.group()[:-1] + "\u00a0", text)
+    return _CYRILLIC.sub(lambda match: match.group().lower().translate(_CYRILLIC_TABLE), text)
 
 
 def fold_word(word: str) -> str:
     """Fold a lexicon or gazetteer form the same way as article text."""
     return " ".join(_DELETED.sub("", _substitute(word, _REPLACEMENTS)).split())
+
+
+def fold_word_keeping(word: str, keep: frozenset[str]) -> str:
+    """Fold like `fold_word` but leave the letters in `keep` as they are.
+
+    "یا" (Persian "or") and "يا" (Arabic vocative) fold to one word for matching, but
+    telling the two languages apart rests on exactly that difference.
+    """
+    replacements = tuple((old, new) for old, new in _REPLACEMENTS if old not in keep)
+    return " ".join(_DELETED.sub("", _substitute(word, replacements)).split())
 
 
 def arabic_share(text: str, sample: int = 200) -> float:

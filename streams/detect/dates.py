@@ -3,7 +3,9 @@
 Explicit dates keep their precision ("2019", "2019-01", "2019-01-28"). Relative words
 ("yesterday", "Thursday", "الشهر الماضي") are resolved against the publication date and
 give nothing without one. Month names come from the lexicon, so both Arabic month
-systems ("يناير" and "كانون الثاني") are data, not code.
+systems ("يناير" and "كانون الثاني") are data, not code. A lexicon may declare a second
+calendar (`dates.calendar`) with its month names: its dates ("۱۵ اسفند ۱۴۰۱") and bare
+years ("سال ۱۴۰۲") are converted to Gregorian ones of the same precision.
 """
 
 from __future__ import annotations
@@ -13,10 +15,23 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from streams.detect.arabic import fold_word
+from streams.detect.arabic import fold_latin, fold_word
+from streams.detect.calendars import (
+    SOLAR_HIJRI_YEARS,
+    gregorian_to_solar_hijri,
+    solar_hijri_month,
+    solar_hijri_to_gregorian,
+    solar_hijri_year,
+)
 from streams.detect.lexicon import Lexicon, load_lexicon
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
+_GREGORIAN_YEAR = r"(?:19|20)\d\d"
+# Year numbers of a second calendar, as a regex and as the range that makes one its year.
+_CALENDAR_YEARS: dict[str, tuple[str, tuple[int, int]]] = {
+    "solar_hijri": (r"1[34]\d\d", SOLAR_HIJRI_YEARS),
+}
+_SECOND = 12  # month numbers above this are months of the second calendar
 
 
 @dataclass(frozen=True)
@@ -26,6 +41,7 @@ class DateRules:
     weekdays: dict[str, int]
     relative: dict[str, dict[str, int]]
     fold_case: bool
+    calendar: str = "gregorian"
 
 
 def _alternation(forms: list[str]) -> str:
@@ -45,14 +61,18 @@ def date_rules(lang: str) -> DateRules:
 
 
 def _compile(lexicon: Lexicon) -> DateRules:
-    fold_case = lexicon.script == "latin"
+    fold_case = lexicon.script != "arabic"
 
     def norm(word: str) -> str:
-        return _key(word if fold_case else fold_word(word), fold_case)
+        return _key(fold_latin(word).folded if fold_case else fold_word(word), fold_case)
 
+    calendar = lexicon.dates.calendar
     months = {
         norm(form): index + 1 for index, forms in enumerate(lexicon.dates.months) for form in forms
     }
+    for index, forms in enumerate(lexicon.dates.calendar_months):
+        for form in forms:
+            months.setdefault(norm(form), _SECOND + index + 1)
     weekdays = {
         norm(form): index for index, forms in enumerate(lexicon.dates.weekdays) for form in forms
     }
@@ -69,12 +89,15 @@ def _compile(lexicon: Lexicon) -> DateRules:
 
     clitics = f"(?:{lexicon.clitics})" if lexicon.clitics else ""
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?"
-    year = r"(?P<year>(?:19|20)\d\d)"
+    number = _GREGORIAN_YEAR
+    if calendar in _CALENDAR_YEARS:
+        number = f"(?:{number}|{_CALENDAR_YEARS[calendar][0]})"
+    year = rf"(?P<year>{number})"
     alternatives = [
-        rf"{day}\s+(?:{clitics}\s*)?{month_pair('month')}(?:\s*,?\s*{year})?",
-        rf"{month_pair('month2')}\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*,\s*(?P<year2>(?:19|20)\d\d))?(?!\d)",
-        rf"{month_pair('month3')}\s*,?\s*(?:{_alternation(years)})?\s*(?P<year3>(?:19|20)\d\d)",
-        rf"(?:{_alternation(years)})\s+(?P<year4>(?:19|20)\d\d)",
+        rf"{day}\s+(?:{clitics}\s*)?{month_pair('month')}(?:\s*,?\s*{year})?(?!\d)",
+        rf"{month_pair('month2')}\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*,\s*(?P<year2>{number}))?(?!\d)",
+        rf"{month_pair('month3')}\s*,?\s*(?:{_alternation(years)})?\s*(?P<year3>{number})(?!\d)",
+        rf"(?:{_alternation(years)})\s+(?P<year4>{number})(?!\d)",
         # "في مايو", "in May": a bare month after a preposition is the latest such month.
         rf"(?:{_alternation(years)})\s+(?>{month_pair('month4')})(?!\s*,?\s*\d)",
         rf"(?P<weekday>{_alternation(list(weekdays))})",
@@ -83,7 +106,7 @@ def _compile(lexicon: Lexicon) -> DateRules:
     body = "|".join(f"(?:{alt})" for alt in alternatives)
     flags = re.IGNORECASE if fold_case else 0
     pattern = re.compile(rf"(?<!\w){clitics}(?:{body})(?!\w)", flags)
-    return DateRules(pattern, months, weekdays, relative, fold_case)
+    return DateRules(pattern, months, weekdays, relative, fold_case, calendar)
 
 
 def find_date(
@@ -111,8 +134,10 @@ def _resolve(match: re.Match[str], rules: DateRules, published: dt.date | None) 
             return None
         year_text = groups["year"] or groups["year2"] or groups["year3"]
         day_text = groups["day"] or groups["day2"]
+        if month > _SECOND:
+            return _second_calendar(rules, month - _SECOND, year_text, day_text, published)
         year = int(year_text) if year_text else _implied_year(month, published)
-        if year is None:
+        if year is None or not _MIN_YEAR <= year <= _MAX_YEAR:
             return None
         if day_text is None:
             return f"{year:04d}-{month:02d}"
@@ -122,6 +147,8 @@ def _resolve(match: re.Match[str], rules: DateRules, published: dt.date | None) 
             return f"{year:04d}-{month:02d}"
     if groups["year4"] is not None:
         year = int(groups["year4"])
+        if _in_calendar(rules, year):
+            return str(solar_hijri_year(year))
         return str(year) if _MIN_YEAR <= year <= _MAX_YEAR else None
     if published is None:
         return None
@@ -132,6 +159,40 @@ def _resolve(match: re.Match[str], rules: DateRules, published: dt.date | None) 
     if groups["relative"] is not None:
         return _shift(published, rules.relative[_key(groups["relative"], rules.fold_case)])
     return None
+
+
+def _in_calendar(rules: DateRules, year: int) -> bool:
+    """A year number of the lexicon's second calendar ("۱۴۰۲" where it is solar Hijri)."""
+    if rules.calendar not in _CALENDAR_YEARS:
+        return False
+    low, high = _CALENDAR_YEARS[rules.calendar][1]
+    return low <= year <= high
+
+
+def _second_calendar(
+    rules: DateRules,
+    month: int,
+    year_text: str | None,
+    day_text: str | None,
+    published: dt.date | None,
+) -> str | None:
+    """A date of the second calendar as a Gregorian date of the same precision."""
+    if year_text is not None:
+        year = int(year_text)
+        if not _in_calendar(rules, year):
+            return None  # a Gregorian year after a solar month names no one date
+    elif published is not None:
+        now_year, now_month, _ = gregorian_to_solar_hijri(published)
+        year = now_year if month <= now_month else now_year - 1
+    else:
+        return None
+    try:
+        if day_text is not None:
+            return solar_hijri_to_gregorian(year, month, int(day_text)).isoformat()
+        gregorian_year, gregorian_month = solar_hijri_month(year, month)
+    except ValueError:
+        return None
+    return f"{gregorian_year:04d}-{gregorian_month:02d}"
 
 
 def _implied_year(month: int, published: dt.date | None) -> int | None:

@@ -1,23 +1,50 @@
-"""Which lexicon an untagged article needs: script first, then stopword counts.
+"""Which lexicon an untagged article needs: script first, then stopwords and letters.
 
 Only languages with both a lexicon and a gazetteer are candidates; anything else is
 "unsupported" (None), because detecting with the wrong language's rules finds nothing
 right. A tag on the article is trusted when its language is supported.
+
+The script is the one most letters of the text's opening belong to. Among the languages
+written in it, each scores its stopwords among the text's words, plus the words that
+carry a letter its lexicon declares as its own (Persian پ چ ژ گ ی ک among Arabic-script
+texts), so a short passage with few stopwords still tells Persian from Arabic; those
+letters are not folded when its stopwords are compared ("یا" is not the Arabic "يا"). A
+lexicon may also declare its alphabet: a text with other letters of the script
+(Ukrainian і ї є among Cyrillic) is not in that language. A Latin
+text whose best score is too thin a share of its words is in none of them, and a text in
+a script no lexicon writes is unsupported.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from functools import cache
 
 from models.events import Article
-from streams.detect.arabic import arabic_share
+from streams.detect.arabic import fold_latin, fold_word_keeping
 from streams.detect.countries import available_languages
 from streams.detect.lexicon import available_lexicons, load_lexicon
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SAMPLE = 3000  # characters read to decide
+_SCRIPT_SAMPLE = 400  # characters read to tell the script
 _MIN_HITS = 1  # stopwords a Latin-script text must show to be called
+# A Latin-script text of this many words must show its language's stopwords at that share:
+# many unsupported languages write Latin, and English stopwords in German text stay below
+# it. A text in a script of its own (Arabic, Cyrillic) is that script's best-scoring
+# language, Arabic before Persian on a tie: its stopwords are often glued to other words.
+_LONG = 30
+_MIN_SHARE = 0.08
+_LETTER_WEIGHT = 0.5  # a word with one of a language's own letters, against a stopword
+_FOREIGN_SHARE = 0.01  # letters of the script outside a language's alphabet it tolerates
+_LETTERS = frozenset({"Lu", "Ll", "Lo"})
+_SCRIPTS: dict[str, re.Pattern[str]] = {
+    "arabic": re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
+    "cyrillic": re.compile("[\u0400-\u04ff]"),
+    "latin": re.compile("[A-Za-z\u00c0-\u024f]"),
+}
 
 
 @cache
@@ -25,28 +52,88 @@ def supported_languages() -> tuple[str, ...]:
     return tuple(sorted(set(available_lexicons()) & set(available_languages())))
 
 
+def _fold(word: str, script: str, own: frozenset[str] = frozenset()) -> str:
+    """How a word is compared: the letters a language declares its own are not folded."""
+    if script == "arabic":
+        return fold_word_keeping(word, own)
+    return fold_latin(word).folded.casefold()
+
+
+@dataclass(frozen=True)
+class _Profile:
+    script: str
+    stopwords: frozenset[str]
+    letters: frozenset[str]
+    alphabet: frozenset[str]
+
+
 @cache
-def _profiles() -> dict[str, tuple[str, frozenset[str]]]:
-    profiles: dict[str, tuple[str, frozenset[str]]] = {}
+def _profiles() -> dict[str, _Profile]:
+    profiles: dict[str, _Profile] = {}
     for lang in supported_languages():
         lexicon = load_lexicon(lang)
-        profiles[lang] = (lexicon.script, frozenset(w.casefold() for w in lexicon.stopwords))
+        own = frozenset(lexicon.letters)
+        words = frozenset(_fold(word, lexicon.script, own) for word in lexicon.stopwords)
+        alphabet = frozenset(lexicon.alphabet.lower() + lexicon.alphabet.upper())
+        profiles[lang] = _Profile(lexicon.script, words, own, alphabet)
     return profiles
+
+
+def _foreign(text: str, script: str, alphabet: frozenset[str]) -> bool:
+    """The text writes letters of its script that the language's alphabet lacks."""
+    if not alphabet:
+        return False
+    letters = _SCRIPTS[script].findall(text)
+    # Modifier letters (the Arabic tatweel that stretches a word) are no letters of a language.
+    outside = sum(
+        1
+        for letter in letters
+        if unicodedata.category(letter) in _LETTERS and letter not in alphabet
+    )
+    return outside > _FOREIGN_SHARE * max(len(letters), 1)
+
+
+def script_of(text: str) -> str | None:
+    """The script most letters of the text's opening are written in, or None."""
+    head = text[:_SCRIPT_SAMPLE]
+    counts = {script: len(pattern.findall(head)) for script, pattern in _SCRIPTS.items()}
+    script, count = max(sorted(counts.items()), key=lambda item: item[1])
+    return script if count else None
 
 
 def identify(text: str) -> str | None:
     """Language of a text among the supported ones, or None."""
-    profiles = _profiles()
-    script = "arabic" if arabic_share(text) > 0.4 else "latin"
-    candidates = {lang: words for lang, (s, words) in profiles.items() if s == script}
+    script = script_of(text)
+    if script is None:
+        return None
+    sample = text[:_SAMPLE]
+    candidates = {
+        lang: profile
+        for lang, profile in _profiles().items()
+        if profile.script == script and not _foreign(sample, script, profile.alphabet)
+    }
     if not candidates:
         return None
-    if len(candidates) == 1 and script != "latin":
-        return next(iter(candidates))
-    tokens = [token.casefold() for token in _WORD.findall(text[:_SAMPLE])]
-    scores = {lang: sum(1 for t in tokens if t in words) for lang, words in candidates.items()}
+    # Fold before splitting (harakat would cut an Arabic word in two), keeping every
+    # candidate's own letters for now.
+    kept = frozenset().union(*(profile.letters for profile in candidates.values()))
+    raw = _WORD.findall(fold_word_keeping(sample, kept) if script == "arabic" else sample)
+    if not raw:
+        return None
+    scores: dict[str, float] = {}
+    for lang, profile in candidates.items():
+        tokens = [_fold(token, script, profile.letters) for token in raw]
+        hits: float = sum(1 for token in tokens if token in profile.stopwords)
+        hits += _LETTER_WEIGHT * sum(
+            1 for token in raw if any(letter in token for letter in profile.letters)
+        )
+        scores[lang] = hits
     lang, hits = max(sorted(scores.items()), key=lambda item: item[1])
-    return lang if hits >= _MIN_HITS else None
+    if script == "latin" and (
+        hits < _MIN_HITS or (len(raw) >= _LONG and hits < _MIN_SHARE * len(raw))
+    ):
+        return None
+    return lang
 
 
 def article_language(article: Article) -> str | None:

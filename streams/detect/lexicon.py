@@ -79,18 +79,52 @@ class StatusCues(_Strict):
     negation_window: int = Field(default=5, ge=1, le=30)
 
 
+Calendar = Literal["gregorian", "solar_hijri"]
+
+
 class DateWords(_Strict):
     months: list[list[str]] = Field(min_length=12, max_length=12)
+    # A second calendar the language's news dates by ("۱۵ اسفند ۱۴۰۱"): its month names,
+    # first month first; a bare year in that calendar's range ("سال ۱۴۰۲") is one of its
+    # years. Dates in it are converted to the Gregorian calendar.
+    calendar: Calendar = "gregorian"
+    calendar_months: list[list[str]] = []
     weekdays: list[list[str]] = Field(min_length=7, max_length=7)  # Monday first
     # Relative word → offset from publication: "days: -1", "months: -1", "years: -1".
     relative: dict[str, dict[Literal["days", "months", "years"], int]] = {}
     # Words that make a bare four-digit number a year ("in 2019", "عام 2019").
     year_words: list[str] = []
 
+    @model_validator(mode="after")
+    def _calendar_has_months(self) -> DateWords:
+        if (self.calendar == "gregorian") != (not self.calendar_months):
+            raise ValueError("calendar_months are given for a second calendar, and only then")
+        if self.calendar_months and len(self.calendar_months) != 12:
+            raise ValueError("calendar_months must name 12 months")
+        return self
+
+
+class Inflection(_Strict):
+    """A word ending of a name and the endings that replace it in other cases.
+
+    "ия" → ["ии", "ию", "ией"] makes "Россия" also match "России", "Россию", "Россией".
+    An empty ending applies to words that end in one of the `after` letters.
+    """
+
+    ending: str
+    after: str = ""
+    replace: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _empty_ending_needs_letters(self) -> Inflection:
+        if not self.ending and not self.after:
+            raise ValueError("an empty ending needs the letters it may follow ('after')")
+        return self
+
 
 class Lexicon(_Strict):
     lang: str = Field(pattern=r"^[a-z]{2,3}$")
-    script: Literal["arabic", "latin"]
+    script: Literal["arabic", "latin", "cyrillic"]
     names_case_sensitive: bool
     # Regex of clitics glued before a word (Arabic و ف ب ل ك ال); empty for spaced languages.
     clitics: str = ""
@@ -99,6 +133,17 @@ class Lexicon(_Strict):
     demonym_suffixes: list[str] = []
     name_suffixes: list[str] = []
     stopwords: list[str] = Field(min_length=10)
+    # Letters that tell this language from others written in its script (Persian پ چ ژ گ
+    # among Arabic-script texts); language identification weighs them with the stopwords.
+    letters: list[str] = []
+    # The letters the language writes, when its script is shared with languages that have
+    # letters of their own (Ukrainian і ї є, Serbian ј љ њ, Kurdish ێ ۆ ڵ): a text with
+    # more than a trace of other letters of the script is not in this language.
+    alphabet: str = ""
+    # Case endings of names, demonyms and capitals, applied to every gazetteer form
+    # ("Москва" → "Москвы", "Москве"); words shorter than `inflect_min_length` keep theirs.
+    inflections: list[Inflection] = []
+    inflect_min_length: int = Field(default=4, ge=1)
     conjunctions: list[str]
     # "His country" (بلاده): the state of whoever the sentence is about, its first state.
     self_words: list[str] = []

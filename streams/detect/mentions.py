@@ -8,17 +8,20 @@ keeps them, because a glued preposition ("لفنزويلا") tells the state's r
 the lexicon lists after a name (Turkish case endings "Rusya'ya", "ABD'nin"; English "'s")
 tells it just as well, so it is kept the same way. Languages whose case mapping is not
 Unicode's (Turkish İ/ı) declare their letter pairs, and names are matched in capitals too.
+Languages that decline names ("Россия", "России", "Россию") declare their case endings
+in the lexicon (`inflections`); each word of a form then matches in any of its cases.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
-from streams.detect.arabic import fold_word
+from streams.detect.arabic import fold_latin, fold_word
 from streams.detect.countries import Gazetteer, Surface, load_gazetteer
 from streams.detect.lexicon import Lexicon, load_lexicon
 
@@ -50,6 +53,8 @@ class MentionMatcher:
     pairs: re.Pattern[str] | None
     selves: re.Pattern[str] | None
     forms: dict[str, list[_Form]]
+    # An inflected word → the words of gazetteer forms it may be a case of.
+    bases: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def find(self, text: str, start: int, end: int, on: dt.date | None) -> list[Mention]:
         found: list[Mention] = []
@@ -70,7 +75,7 @@ class MentionMatcher:
         prefix = match.group("pre") or ""
         stem = match.group("stem")
         key = stem if self.lexicon.names_case_sensitive else case_folder(self.lexicon)(stem)
-        key = " ".join(key.split())
+        key = self._base(" ".join(key.split()))
         article = self.lexicon.article
         definite = bool(article) and (prefix.endswith(article) or prefix.endswith("لل"))
         suffix = match.group("suf") or ""
@@ -95,6 +100,17 @@ class MentionMatcher:
                 clitic = suffix.strip()
             return Mention(match.start(), match.end(), code, surface.kind, clitic, conjoined)
         return None
+
+    def _base(self, key: str) -> str:
+        """The gazetteer form an inflected match is a case of ("южной кореи" → "южная корея")."""
+        if key in self.forms or not self.bases:
+            return key
+        options = [sorted(self.bases.get(word, {word})) for word in key.split()]
+        for words in itertools.product(*options):
+            candidate = " ".join(words)
+            if candidate in self.forms:
+                return candidate
+        return key
 
     def _guarded(self, match: re.Match[str], guards: frozenset[str]) -> bool:
         """The word before the match (a glued conjunction aside) is one of `guards`."""
@@ -151,11 +167,40 @@ def upper_case(text: str, lexicon: Lexicon) -> str:
     return text.translate(str.maketrans(pairs)).upper()
 
 
-def _alternation(forms: list[str], case_sensitive: bool) -> str:
+def _alternation(
+    forms: list[str], case_sensitive: bool, cases: dict[str, list[str]] | None = None
+) -> str:
     ordered = sorted(set(forms), key=lambda form: (-len(form), form))
-    parts = [r"\s+".join(re.escape(word) for word in form.split()) for form in ordered]
+    parts = [r"\s+".join(_word(word, cases) for word in form.split()) for form in ordered]
     body = "|".join(parts)
     return body if case_sensitive else f"(?i:{body})"
+
+
+def _word(word: str, cases: dict[str, list[str]] | None) -> str:
+    variants = (cases or {}).get(word)
+    if not variants:
+        return re.escape(word)
+    ordered = sorted({word, *variants}, key=lambda form: (-len(form), form))
+    return "(?:" + "|".join(re.escape(form) for form in ordered) + ")"
+
+
+def _cases(lexicon: Lexicon, keys: list[str]) -> dict[str, list[str]]:
+    """Each word of the forms → its other cases, by the lexicon's inflections."""
+    rules = sorted(lexicon.inflections, key=lambda rule: -len(rule.ending))
+    cases: dict[str, list[str]] = {}
+    for word in {word for key in keys for word in key.split()}:
+        if len(word) < lexicon.inflect_min_length:
+            continue
+        for rule in rules:
+            if rule.ending and word.endswith(rule.ending):
+                stem = word[: -len(rule.ending)]
+            elif not rule.ending and word[-1] in rule.after:
+                stem = word
+            else:
+                continue
+            cases[word] = [stem + ending for ending in rule.replace]
+            break
+    return cases
 
 
 @cache
@@ -167,7 +212,9 @@ def mention_matcher(lang: str) -> MentionMatcher:
     forms: dict[str, list[_Form]] = {}
     fold = fold_word if arabic else case_folder(lexicon)
     for surface in gazetteer.entries:
-        folded = fold_word(surface.form) if arabic else " ".join(surface.form.split())
+        folded = (
+            fold_word(surface.form) if arabic else " ".join(fold_latin(surface.form).folded.split())
+        )
         starts_with_article = bool(article) and folded.startswith(article)
         strip = starts_with_article and len(folded) > len(article) + 1
         stem = folded[len(article) :] if strip else folded
@@ -185,7 +232,12 @@ def mention_matcher(lang: str) -> MentionMatcher:
     # A definite form first, so "الجزائر" is preferred to a bare homograph of its stem.
     for entries in forms.values():
         entries.sort(key=lambda form: not form.definite)
-    stems = _alternation(list(forms), lexicon.names_case_sensitive)
+    cases = _cases(lexicon, list(forms))
+    bases: dict[str, set[str]] = {}
+    for word, variants in cases.items():
+        for variant in variants:
+            bases.setdefault(variant, {variant}).add(word)
+    stems = _alternation(list(forms), lexicon.names_case_sensitive, cases)
     suffixes = sorted(set(lexicon.demonym_suffixes) | set(lexicon.name_suffixes), key=len)
     suffix = "|".join(re.escape(s) for s in reversed(suffixes))
     clitics = lexicon.clitics or ""
@@ -196,12 +248,14 @@ def mention_matcher(lang: str) -> MentionMatcher:
     )
     pairs = _reference(lexicon.pair_words, clitics, arabic)
     selves = _reference(lexicon.self_words, clitics, arabic)
-    return MentionMatcher(lexicon, gazetteer, pattern, pairs, selves, forms)
+    frozen = {word: frozenset(words) for word, words in bases.items()}
+    return MentionMatcher(lexicon, gazetteer, pattern, pairs, selves, forms, frozen)
 
 
 def _reference(words: list[str], clitics: str, arabic: bool) -> re.Pattern[str] | None:
     """Words that stand for states named elsewhere ("the two countries", "بلاده")."""
     if not words:
         return None
-    forms = [fold_word(word) if arabic else word for word in words]
-    return re.compile(rf"(?<!\w)(?P<pre>{clitics})(?:{_alternation(forms, False)})(?!\w)")
+    forms = [fold_word(word) if arabic else fold_latin(word).folded for word in words]
+    body = _alternation(forms, False)
+    return re.compile(rf"(?<!\w)(?P<pre>{clitics})(?:{body})(?!\w)")

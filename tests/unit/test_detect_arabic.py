@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from streams.detect.arabic import arabic_share, fold_arabic, fold_latin, fold_word
+from streams.detect.sentences import split_sentences
 
 
 def test_letter_variants_fold_one_for_one() -> None:
@@ -54,3 +55,28 @@ def test_arabic_share() -> None:
     assert arabic_share("فرضت الولايات المتحدة عقوبات") == 1.0
     assert arabic_share("The US imposed sanctions") == 0.0
     assert arabic_share("1234 !!") == 0.0
+
+
+def test_cyrillic_is_lowered_one_for_one_and_keeps_its_sentence_ends() -> None:
+    text = "США ввели санкции. Позже Канада сделала то же. О. Дерипаска — тоже. Ещё"
+    folded = fold_latin(text).folded
+    assert len(folded) == len(text)  # offsets stay the source's
+    assert (
+        folded
+        == "сша ввели санкции.\u00a0позже канада сделала то же.\u00a0о. дерипаска — тоже.\u00a0еще"
+    )
+    sentences = split_sentences(folded)
+    assert [folded[a:b] for a, b in zip(sentences.starts, sentences.ends, strict=True)] == [
+        "сша ввели санкции.",
+        "позже канада сделала то же.",
+        "о. дерипаска — тоже.",
+        "еще",
+    ]
+    # Latin case is left alone: "US" and "us" differ.
+    assert fold_latin("The US. Then us.").folded == "The US. Then us."
+
+
+def test_persian_forms_fold_to_the_arabic_ones() -> None:
+    # ی/ي and ک/ك, the joiner dropped, heh with yeh above as heh, Persian digits.
+    assert fold_word("تحریم‌های روسیۀ") == fold_word("تحريمهاي روسيه")
+    assert fold_arabic("۱۴۰۲").folded == "1402"

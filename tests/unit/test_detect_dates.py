@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from streams.detect.arabic import fold_arabic
+from streams.detect.arabic import fold_arabic, fold_latin
 from streams.detect.dates import find_date
 
 PUBLISHED = dt.date(2022, 3, 10)  # a Thursday
@@ -72,3 +72,54 @@ def test_relative_words_need_a_publication_date() -> None:
 def test_the_date_nearest_the_trigger_wins() -> None:
     text = "Sanctions followed in 2019, five years after talks began in 2014"
     assert find_date(text, 0, len(text), text.index("followed"), "en", None) == "2019"
+
+
+def _fa(text: str, published: dt.date | None = PUBLISHED) -> str | None:
+    folded = fold_arabic(text).folded
+    return find_date(folded, 0, len(folded), 0, "fa", published)
+
+
+def _ru(text: str, published: dt.date | None = PUBLISHED) -> str | None:
+    folded = fold_latin(text).folded
+    return find_date(folded, 0, len(folded), 0, "ru", published)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("روز ۱۵ اسفند ۱۴۰۱ اعلام شد", "2023-03-06"),  # solar day → Gregorian day
+        ("۱۹ اسفند ماه ۱۴۰۱", "2023-03-10"),
+        ("در سال ۱۴۰۲", "2023"),  # a solar year → the Gregorian year holding most of it
+        ("در اسفند ۱۴۰۱", "2023-03"),  # a solar month → the Gregorian month holding most
+        ("۲۵ تیرماه", "2024-07-15"),  # no year: the latest Tir before publication
+        ("در سال ۲۰۱۸ میلادی", "2018"),
+        ("در جولای ۲۰۱۵", "2015-07"),
+        ("۲۶ آگوست", "2021-08-26"),
+        ("روز سه‌شنبه", "2022-03-08"),
+        ("روز سهشنبه", "2022-03-08"),  # the joiner dropped
+        ("دیروز", "2022-03-09"),
+        ("سال گذشته", "2021"),
+    ],
+)
+def test_persian_dates(text: str, expected: str | None) -> None:
+    published = dt.date(2024, 7, 20) if "تیرماه" in text else PUBLISHED
+    assert _fa(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("8 марта 2022 года", "2022-03-08"),
+        ("в ноябре 2025 года", "2025-11"),
+        ("В сентябре 2008 года", "2008-09"),
+        ("в 2019 году", "2019"),
+        ("16 марта", "2022-03-16"),
+        ("в мае", "2021-05"),
+        ("в четверг", "2022-03-10"),
+        ("во вторник", "2022-03-08"),
+        ("вчера", "2022-03-09"),
+        ("в прошлом году", "2021"),
+    ],
+)
+def test_russian_dates(text: str, expected: str | None) -> None:
+    assert _ru(text) == expected

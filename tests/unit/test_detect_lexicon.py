@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ def _raw(lang: str = "en") -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("lang", ["ar", "en", "fr"])
+@pytest.mark.parametrize("lang", ["ar", "en", "fr", "fa", "ru"])
 def test_shipped_lexicons_load_and_compile(lang: str) -> None:
     assert lang in available_lexicons()
     lexicon = load_lexicon(lang)
@@ -72,3 +73,24 @@ def test_gap_macro_allows_words_but_not_sentence_ends() -> None:
     assert gap.search("cut Iran, Monday, ties")
     assert not gap.search("cut. The ties")
     assert not gap.search("cut one two three ties")
+
+
+@pytest.mark.parametrize("lang", available_lexicons())
+def test_no_pattern_holds_a_mark_the_fold_deletes(lang: str) -> None:
+    # Folded text has no zero-width joiners or harakat left, so a pattern holding one
+    # ("تحریم‌ها" typed with its joiner) could never match.
+    deleted = re.compile("[\u200b-\u200f\u064b-\u065f\u0670]")
+    for trigger in load_lexicon(lang).triggers:
+        for pattern in trigger.patterns:
+            assert not deleted.search(pattern), pattern
+
+
+def test_inflections_and_a_second_calendar_are_checked() -> None:
+    raw = _raw("en")
+    raw["inflections"] = [{"ending": "", "replace": ["a"]}]
+    with pytest.raises(LexiconError, match="after"):
+        parse_lexicon(raw, "en.yaml")
+    raw = _raw("en")
+    raw["dates"]["calendar"] = "solar_hijri"
+    with pytest.raises(LexiconError, match="calendar_months"):
+        parse_lexicon(raw, "en.yaml")

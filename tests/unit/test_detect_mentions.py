@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from streams.detect.arabic import fold_arabic
+from streams.detect.arabic import fold_arabic, fold_latin
 from streams.detect.mentions import mention_matcher
 
 
@@ -124,3 +124,77 @@ def test_spanish_head_nouns_are_read_with_the_name() -> None:
     text = "El Gobierno de México suspendió los envíos."
     found = mention_matcher("es").find(text, 0, len(text), None)
     assert [(text[m.start : m.end], m.code) for m in found] == [("Gobierno de México", "MX")]
+
+
+def _found(lang: str, text: str) -> list[tuple[str, str | None]]:
+    folded = (fold_arabic(text) if lang == "fa" else fold_latin(text)).folded
+    found = mention_matcher(lang).find(folded, 0, len(folded), dt.date(2024, 1, 1))
+    return [(folded[m.start : m.end], m.code) for m in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Россия", "RU"),
+        ("России", "RU"),
+        ("Россию", "RU"),
+        ("Россией", "RU"),
+        ("российский", "RU"),
+        ("российского", "RU"),
+        ("российские", "RU"),
+        ("Москва", "RU"),
+        ("Москвы", "RU"),
+        ("Москве", "RU"),
+        ("Кремлем", "RU"),
+        ("Путиным", "RU"),
+        ("Южной Кореи", "KR"),
+        ("Саудовскую Аравию", "SA"),
+        ("Соединенными Штатами", "US"),
+        ("Соединённых Штатов", "US"),
+        ("американских", "US"),
+        ("Китаем", "CN"),
+        ("Евросоюза", "EU"),
+        ("Белоруссию", "BY"),
+    ],
+)
+def test_russian_names_match_in_every_case(text: str, code: str) -> None:
+    [(_, found)] = _found("ru", text)
+    assert found == code
+
+
+def test_russian_homographs_are_guarded() -> None:
+    assert _found("ru", "после того") == []
+    assert _found("ru", "в Того")[0][1] == "TG"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("ایران", "IR"),
+        ("ايران", "IR"),  # Arabic yeh
+        ("ایرانی", "IR"),
+        ("ایرانی‌ها", "IR"),  # plural with the joiner
+        ("ایرانیها", "IR"),  # ... and without it
+        ("آمریکا", "US"),
+        ("امریکا", "US"),
+        ("آمریکایی", "US"),
+        ("آمریکاییان", "US"),
+        ("آمریکای", "US"),  # ezafe
+        ("روسیه", "RU"),
+        ("روسیه‌ی", "RU"),
+        ("روسیۀ", "RU"),
+        ("اتحادیه‌ی اروپا", "EU"),
+        ("اتحادیۀ اروپا", "EU"),
+        ("کره‌جنوبی", "KR"),
+        ("كره جنوبی", "KR"),  # Arabic kaf
+        ("ترکیه‌ای", "TR"),
+    ],
+)
+def test_persian_forms_fold_and_take_their_suffixes(text: str, code: str) -> None:
+    [(_, found)] = _found("fa", text)
+    assert found == code
+
+
+def test_persian_homographs_are_guarded() -> None:
+    assert _found("fa", "کمک مالی") == []
+    assert _found("fa", "کشور مالی")[0][1] == "ML"
