@@ -8,7 +8,7 @@ SEED ?= ../shared/seed/venezuela-us-russia-2022-03.ar.txt
 CORPUS ?= ../shared/corpus/saudinewsnet-ar.jsonl.gz
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run down test test-unit lint bench clean
+.PHONY: help setup run down test test-unit lint bench quality train clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,12 @@ lint: $(STAMP) ## ruff and mypy
 bench: $(STAMP) ## detector and pipeline benchmarks over the real corpus
 	$(BIN)/python bench/extract.py --corpus $(CORPUS)
 	$(BIN)/python bench/pipeline.py --corpus $(CORPUS)
+
+quality: $(STAMP) ## detector precision and recall on real labelled news (cross-validated)
+	$(BIN)/python bench/quality.py
+
+train: $(STAMP) ## retrain the detector's model on every labelled item
+	$(BIN)/python bench/train.py
 
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 EventType = Literal[
     "sanction.imposed",
@@ -45,6 +45,9 @@ class Article(BaseModel):
     url: str | None = None
     source: str | None = None
     published_at: dt.date | None = None
+    # How much of `published_at` the source gave: "2021-03" is the month (kept as its
+    # first day), so no weekday or "yesterday" is resolved against it.
+    published_precision: Precision = "day"
     lang: str | None = Field(default=None, max_length=16)
 
     @field_validator("text")
@@ -53,6 +56,18 @@ class Article(BaseModel):
         if not value.strip():
             raise ValueError("text is blank")
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partial_publication(cls, data: object) -> object:
+        # A source may date an article by its year or month only ("2021", "2021-03").
+        if isinstance(data, dict):
+            value = data.get("published_at")
+            if isinstance(value, str) and _PARTIAL_DATE.match(value) and len(value) < 10:
+                precision = date_precision(value)
+                day = value + ("-01-01" if precision == "year" else "-01")
+                return {**data, "published_at": day, "published_precision": precision}
+        return data
 
     @field_validator("published_at", mode="before")
     @classmethod
@@ -63,6 +78,11 @@ class Article(BaseModel):
         if isinstance(value, dt.datetime):
             return value.date()
         return value
+
+    @property
+    def published_day(self) -> dt.date | None:
+        """The publication day, when the source gave one (relative dates need a day)."""
+        return self.published_at if self.published_precision == "day" else None
 
 
 class Evidence(BaseModel):

@@ -50,7 +50,7 @@ def read_article(article: Article) -> Reading | None:
     loose = find_loose_hits(rules, text, hits)
     if not hits and not loose:
         return None
-    reader = Reader(lang, rules, text, split_sentences(text), article.published_at)
+    reader = Reader(lang, rules, text, split_sentences(text), article.published_day)
     # A loose anchor is read once per sentence and type, where the sentence names two
     # states or more.
     seen: set[tuple[int, str]] = set()
