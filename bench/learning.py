@@ -3,8 +3,8 @@
 Labelled items come from three places: `../shared/eval-dev/` (real passages and corpus
 articles, joined to `../shared/corpus` by id), `bench/labels/` (corpus articles we
 labelled blind under the same contract, and the seed article: ids and events only) and
-the golden cases we wrote (`tests/fixtures/golden/`). Training needs scikit-learn and SciPy (the `dev`
-extra); detection reads the resulting weights with neither.
+the golden cases we wrote (`tests/fixtures/golden/`). Training needs scikit-learn and
+SciPy (the `dev` extra); detection reads the resulting weights with neither.
 """
 
 from __future__ import annotations

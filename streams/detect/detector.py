@@ -17,12 +17,18 @@ from streams.detect.dates import date_rules
 from streams.detect.decide import decide
 from streams.detect.grammar import Reader
 from streams.detect.instances import Instance, read_instances
-from streams.detect.langid import article_language, supported_languages
+from streams.detect.langid import (
+    identify,
+    languages_of_script,
+    script_of,
+    supported_languages,
+    tagged_language,
+)
 from streams.detect.mentions import mention_matcher
 from streams.detect.model import Model, shipped_model
 from streams.detect.rules import language_rules
 from streams.detect.sentences import split_sentences
-from streams.detect.triggers import Hit, find_hits, find_loose_hits
+from streams.detect.triggers import Hit, find_hits, find_loose_hits, has_anchor
 
 
 @dataclass
@@ -38,13 +44,30 @@ class Reading:
 
 def read_article(article: Article) -> Reading | None:
     """The candidates of an article, or None when it has no trigger or no language."""
-    lang = article_language(article)
+    lang = tagged_language(article)
+    folded: FoldedText | None = None
+    script: str | None = None
     if lang is None:
-        return None
+        # Telling languages apart costs more than finding that no language of the script
+        # has an anchor in the text, which is what most articles show.
+        script = script_of(article.text)
+        if script is None:
+            return None
+        folded = _fold(article.text, script)
+        # A language none of whose anchors stands in the text can report nothing here.
+        possible = [
+            other
+            for other in languages_of_script(script)
+            if has_anchor(language_rules(other), folded.folded)
+        ]
+        if not possible:
+            return None
+        lang = identify(article.text, script, possible)
+        if lang is None:
+            return None
     rules = language_rules(lang)
-    folded = (
-        fold_arabic(article.text) if rules.lexicon.script == "arabic" else fold_latin(article.text)
-    )
+    if folded is None or script != rules.lexicon.script:
+        folded = _fold(article.text, rules.lexicon.script)
     text = folded.folded
     hits = find_hits(rules, text)
     loose = find_loose_hits(rules, text, hits)
@@ -72,6 +95,10 @@ def read_article(article: Article) -> Reading | None:
 
 
 _LOOSE_REACH = 200  # characters around a loose anchor where its two states must stand
+
+
+def _fold(text: str, script: str) -> FoldedText:
+    return fold_arabic(text) if script == "arabic" else fold_latin(text)
 
 
 def _states_in(reader: Reader, hit: Hit) -> int:

@@ -11,6 +11,7 @@ from the text, roles from the lexicon's frames.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -179,7 +180,7 @@ def _sentence_features(
             if len(word) > _STEM + 1:
                 features.append(f"s:{word[:_STEM]}")
         near = _words(view, reading.first_token - _NEAR, reading.last_token + 1 + _NEAR)
-        features += [f"w2:{a}_{b}" for a, b in zip(near, near[1:], strict=False)]
+        features += [f"w2:{a}_{b}" for a, b in itertools.pairwise(near)]
         for word in _words(view, reading.first_token, reading.last_token + 1):
             features.append(f"t:{kind}:{word}")
     return sorted(set(features))

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,8 +30,8 @@ from streams.detect.countries import available_languages
 from streams.detect.lexicon import available_lexicons, load_lexicon
 
 _WORD = re.compile(r"[^\W\d_]+")
-_SAMPLE = 3000  # characters read to decide
-_SCRIPT_SAMPLE = 400  # characters read to tell the script
+_SAMPLE = 600  # characters read to decide: a paragraph is plenty, and the cost is per article
+_SCRIPT_SAMPLE = 200  # characters read to tell the script
 _MIN_HITS = 1  # stopwords a Latin-script text must show to be called
 # A Latin-script text of this many words must show its language's stopwords at that share:
 # many unsupported languages write Latin, and English stopwords in German text stay below
@@ -79,41 +81,58 @@ def _profiles() -> dict[str, _Profile]:
     return profiles
 
 
-def _foreign(text: str, script: str, alphabet: frozenset[str]) -> bool:
+def _foreign(characters: Counter[str], script: str, alphabet: frozenset[str]) -> bool:
     """The text writes letters of its script that the language's alphabet lacks."""
     if not alphabet:
         return False
-    letters = _SCRIPTS[script].findall(text)
+    pattern = _SCRIPTS[script]
+    letters = {c: n for c, n in characters.items() if pattern.match(c)}
     # Modifier letters (the Arabic tatweel that stretches a word) are no letters of a language.
     outside = sum(
-        1
-        for letter in letters
-        if unicodedata.category(letter) in _LETTERS and letter not in alphabet
+        count
+        for letter, count in letters.items()
+        if letter not in alphabet and unicodedata.category(letter) in _LETTERS
     )
-    return outside > _FOREIGN_SHARE * max(len(letters), 1)
+    return outside > _FOREIGN_SHARE * max(sum(letters.values()), 1)
 
 
 def script_of(text: str) -> str | None:
     """The script most letters of the text's opening are written in, or None."""
-    head = text[:_SCRIPT_SAMPLE]
-    counts = {script: len(pattern.findall(head)) for script, pattern in _SCRIPTS.items()}
+    # Characters are counted once, in C; each distinct one is then placed in its script.
+    characters = Counter(text[:_SCRIPT_SAMPLE])
+    counts = {
+        script: sum(n for c, n in characters.items() if pattern.match(c))
+        for script, pattern in _SCRIPTS.items()
+    }
     script, count = max(sorted(counts.items()), key=lambda item: item[1])
     return script if count else None
 
 
-def identify(text: str) -> str | None:
-    """Language of a text among the supported ones, or None."""
-    script = script_of(text)
+def identify(
+    text: str, script: str | None = None, among: Collection[str] | None = None
+) -> str | None:
+    """Language of a text among the supported ones (or only those `among`), or None.
+
+    `script`, when known, saves telling it again. Where one candidate of a non-Latin
+    script is left and the text keeps to its alphabet, it is the answer without scoring;
+    Latin-script text must always show enough stopwords (German is no English).
+    """
+    script = script or script_of(text)
     if script is None:
         return None
     sample = text[:_SAMPLE]
+    characters = Counter(sample)
     candidates = {
         lang: profile
         for lang, profile in _profiles().items()
-        if profile.script == script and not _foreign(sample, script, profile.alphabet)
+        if profile.script == script
+        and (among is None or lang in among)
+        and not _foreign(characters, script, profile.alphabet)
     }
     if not candidates:
         return None
+    if len(candidates) == 1 and script != "latin":
+        return next(iter(candidates))
     # Fold before splitting (harakat would cut an Arabic word in two), keeping every
     # candidate's own letters for now.
     kept = frozenset().union(*(profile.letters for profile in candidates.values()))
@@ -122,11 +141,13 @@ def identify(text: str) -> str | None:
         return None
     scores: dict[str, float] = {}
     for lang, profile in candidates.items():
-        tokens = [_fold(token, script, profile.letters) for token in raw]
-        hits: float = sum(1 for token in tokens if token in profile.stopwords)
-        hits += _LETTER_WEIGHT * sum(
-            1 for token in raw if any(letter in token for letter in profile.letters)
-        )
+        # The whole sample is folded once per candidate, then split: folding word by word
+        # cost more than all of detection.
+        tokens = _WORD.findall(_fold(sample, script, profile.letters))
+        hits: float = sum(map(profile.stopwords.__contains__, tokens))
+        if profile.letters:
+            own = set(profile.letters)
+            hits += _LETTER_WEIGHT * sum(1 for token in raw if not own.isdisjoint(token))
         scores[lang] = hits
     lang, hits = max(sorted(scores.items()), key=lambda item: item[1])
     if script == "latin" and (
@@ -136,10 +157,19 @@ def identify(text: str) -> str | None:
     return lang
 
 
-def article_language(article: Article) -> str | None:
-    """The article's supported language: its tag when supported, else identified."""
+def tagged_language(article: Article) -> str | None:
+    """The article's own language tag, when it names a supported language."""
     if article.lang:
         tag = article.lang.split("-", 1)[0].split("_", 1)[0].casefold()
         if tag in supported_languages():
             return tag
-    return identify(article.text)
+    return None
+
+
+def languages_of_script(script: str) -> tuple[str, ...]:
+    return tuple(lang for lang, profile in _profiles().items() if profile.script == script)
+
+
+def article_language(article: Article) -> str | None:
+    """The article's supported language: its tag when supported, else identified."""
+    return tagged_language(article) or identify(article.text)

@@ -50,6 +50,12 @@ def _anchor_positions(rules: LanguageRules, text: str) -> list[tuple[int, int, s
     return positions
 
 
+def has_anchor(rules: LanguageRules, text: str) -> bool:
+    """Whether any anchor of the language stands in the text (str.find, no regex)."""
+    haystack = text.casefold() if rules.fold_case else text
+    return any(anchor in haystack for anchor in rules.anchor_words)
+
+
 def _windows(rules: LanguageRules, text: str) -> list[_Window]:
     """Stretches of text around anchors, merged, wide enough for a trigger's gaps."""
     windows: list[_Window] = []
