@@ -131,6 +131,16 @@ def identify(
     }
     if not candidates:
         return None
+    if script != "latin" and len(candidates) > 1:
+        # Outside the Latin script a language that declares its own letters writes them
+        # (Persian پ چ ژ گ ی ک): one none of whose letters appears is passed over. Latin
+        # languages may go a whole passage without theirs (Spanish without ñ).
+        marked = {
+            lang: profile
+            for lang, profile in candidates.items()
+            if not profile.letters or not characters.keys().isdisjoint(profile.letters)
+        }
+        candidates = marked or candidates
     if len(candidates) == 1 and script != "latin":
         return next(iter(candidates))
     # Fold before splitting (harakat would cut an Arabic word in two), keeping every
