@@ -22,8 +22,8 @@ import yaml
 from models.events import EVENT_TYPES, STATUSES, Article
 from streams.detect.decide import best_pairs, pair_key
 from streams.detect.detector import Reading, read_article
-from streams.detect.instances import status_features
 from streams.detect.model import LinearHeads, Model, bucket
+from streams.detect.status_features import status_features
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

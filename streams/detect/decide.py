@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from models.events import Event, EventType, Evidence, Status
-from streams.detect.instances import Instance, status_features
+from streams.detect.instances import Instance
 from streams.detect.model import Model
+from streams.detect.status_features import status_features
 
 if TYPE_CHECKING:
     from streams.detect.detector import Reading

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from streams.detect.clauses import Sentence
 from streams.detect.grammar import HitReading, Reader
 
-_CONTEXT = 10  # words on each side of a trigger that describe it
+CONTEXT = 10  # words on each side of a trigger that describe it
 _NEAR = 4  # words on each side whose adjacent pairs describe it too
 _BETWEEN = 8  # words between the two states that describe them
 _STEM = 5  # a word's first letters: a crude stem that carries across inflections
@@ -159,7 +159,8 @@ def _bucket(distance: int) -> str:
     return "far"
 
 
-def _words(view: Sentence, low: int, high: int) -> list[str]:
+def context_words(view: Sentence, low: int, high: int) -> list[str]:
+    """The words (not punctuation) of tokens [low, high) of a sentence."""
     return [w for w in view.words[max(low, 0) : max(high, 0)] if w.isalnum() or len(w) > 1]
 
 
@@ -173,15 +174,15 @@ def _sentence_features(
         features += [f"hit:{kind}", f"frame:{kind}:{frame}", f"st:{kind}:{reading.status.status}"]
         if reading.confused:
             features.append(f"confused:{kind}")
-        low, high = reading.first_token - _CONTEXT, reading.last_token + 1 + _CONTEXT
-        context = _words(view, low, high)
+        low, high = reading.first_token - CONTEXT, reading.last_token + 1 + CONTEXT
+        context = context_words(view, low, high)
         for word in context:
             features.append(f"w:{word}")
             if len(word) > _STEM + 1:
                 features.append(f"s:{word[:_STEM]}")
-        near = _words(view, reading.first_token - _NEAR, reading.last_token + 1 + _NEAR)
+        near = context_words(view, reading.first_token - _NEAR, reading.last_token + 1 + _NEAR)
         features += [f"w2:{a}_{b}" for a, b in itertools.pairwise(near)]
-        for word in _words(view, reading.first_token, reading.last_token + 1):
+        for word in context_words(view, reading.first_token, reading.last_token + 1):
             features.append(f"t:{kind}:{word}")
     return sorted(set(features))
 
@@ -227,7 +228,7 @@ def _pair_features(
     if a.first >= 0 and b.first >= 0:
         features.append("order:AB" if a.first < b.first else "order:BA")
         low, high = sorted((a.last + 1, b.first)) if a.first < b.first else (b.last + 1, a.first)
-        gap = _words(view, low, high)
+        gap = context_words(view, low, high)
         features.append(f"gap:{_bucket(len(gap))}")
         if all(w in reader.rules.words.conjunctions or w in ",،" for w in gap) and gap:
             features.append("coordinated")
@@ -255,9 +256,9 @@ def _pair_features(
         for name, place in (("A", a), ("B", b)):
             if place.first >= 0:
                 if place.last < reading.first_token:
-                    between = _words(view, place.last + 1, reading.first_token)
+                    between = context_words(view, place.last + 1, reading.first_token)
                 else:
-                    between = _words(view, reading.last_token + 1, place.first)
+                    between = context_words(view, reading.last_token + 1, place.first)
                 features += [f"{name}>{word}" for word in between[:_BETWEEN]]
             role = "carried"
             if place.mention >= 0:
@@ -295,31 +296,3 @@ def _rule_features(kind: str, reading: HitReading, a: str, b: str) -> list[str]:
                 features.append(f"{kind}|rule:B-is-actor")
             features.append(f"{kind}|rule:other")
     return features
-
-
-def status_features(reader: Reader, instance: Instance, kind: str) -> list[str]:
-    """What says whether the pair's `kind` event was done, weighed or denied.
-
-    The grammar's cue reading of the nearest trigger of that kind, and the words just
-    before it and inside it (a hedge or a negation stands there in most languages).
-    """
-    reading = next(
-        (r for r in instance.readings if r.hit.trigger.trigger.type == kind),
-        instance.nearest(),
-    )
-    view = reader.view(reading.sentence)
-    status = reading.status
-    features = ["bias", f"rs:{status.status}", f"rs:{kind}:{status.status}", f"kind:{kind}"]
-    if status.presupposes_occurred:
-        features.append("more")
-    if status.cue:
-        features.append(f"cue:{status.cue}")
-    for word in _words(view, reading.first_token - _CONTEXT, reading.first_token):
-        features.append(f"b:{word}")
-    for word in _words(view, reading.first_token - 3, reading.first_token):
-        features.append(f"bb:{word}")
-    for word in _words(view, reading.first_token, reading.last_token + 1):
-        features.append(f"t:{word}")
-    for word in _words(view, reading.last_token + 1, reading.last_token + 4):
-        features.append(f"a:{word}")
-    return sorted(set(features))
