@@ -253,7 +253,7 @@ def _fit_statuses(items: Sequence[Item], types: LinearHeads, c: float, seed: int
 
 @dataclass(frozen=True)
 class Settings:
-    c_types: float = 0.5
+    c_types: float = 1.0
     c_statuses: float = 1.0
     threshold: float = 0.5
     seed: int = 13
