@@ -73,7 +73,7 @@ def inside_mention(sentence: Sentence, token: int) -> bool:
 def coordinated(sentence: Sentence, chain: list[int], first: int, words: Words) -> bool:
     """A conjunction joins another phrase between a state and the trigger after it.
 
-    "ضعف الاقتصاد الصيني واحتمال زيادة صادرات النفط" joins two noun phrases; but an
+    "ركود الاقتصاد الياباني واحتمال خفض واردات النفط" joins two noun phrases; but an
     "and" right before the trigger's verb joins two predicates of one subject
     ("Germany summoned the ambassador and later expelled two diplomats").
     """

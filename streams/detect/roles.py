@@ -43,7 +43,7 @@ def assign_roles(
             coordinated(sentence, chain, first, words)
             or pressed_between(sentence, sentence.last_token_of[chain[-1]], first, frame, words)
         ):
-            # "ضعف الاقتصاد الصيني واحتمال زيادة صادرات النفط": a conjunction between
+            # "ركود الاقتصاد الياباني واحتمال خفض واردات النفط": a conjunction between
             # them puts the state in another phrase than the trigger's.
             continue
         if source in ("subject", "object"):
