@@ -151,12 +151,13 @@ def _heads(labels: Sequence[str], coefs: Any, intercepts: Sequence[float]) -> Li
 
 def _type_rows(
     items: Sequence[Item],
-) -> tuple[list[list[str]], list[list[int]], list[list[tuple[int, Key]]]]:
-    """Features, labels per type (1, 0, or -1 for an optional event) and, per type, the
-    (item, event) a positive label stands for."""
+) -> tuple[list[list[str]], list[list[int]], list[list[tuple[int, Key]]], list[list[bool]]]:
+    """Features, labels per type (1, 0, or -1 for neither), per type the (item, event) a
+    positive label stands for, and whether a pattern of the type stands in the sentence."""
     rows: list[list[str]] = []
     targets: list[list[int]] = []
     owners: list[list[tuple[int, Key]]] = []
+    patterned: list[list[bool]] = []
     for n, item in enumerate(items):
         if item.reading is None:
             continue
@@ -165,14 +166,22 @@ def _type_rows(
         for instance in item.reading.instances:
             labels = []
             keys = []
+            kinds = instance.kinds
             for kind in EVENT_TYPES:
                 key = pair_key(kind, instance.actor, instance.target)
+                if kind not in kinds:
+                    # No trigger of the type in the sentence: detection never scores the
+                    # pair for it, so training neither learns from nor against it.
+                    labels.append(-1)
+                    keys.append((n, key))
+                    continue
                 labels.append(1 if key in gold else (-1 if key in optional else 0))
                 keys.append((n, key))
             rows.append(instance.features)
             targets.append(labels)
             owners.append(keys)
-    return rows, targets, owners
+            patterned.append([kind in instance.patterned for kind in EVENT_TYPES])
+    return rows, targets, owners, patterned
 
 
 def _fit_types(items: Sequence[Item], c: float, seed: int) -> LinearHeads:
@@ -186,7 +195,7 @@ def _fit_types(items: Sequence[Item], c: float, seed: int) -> LinearHeads:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    rows, targets, owners = _type_rows(items)
+    rows, targets, owners, patterned = _type_rows(items)
     x = _matrix(rows)
     y = np.array(targets)
     coefs = np.zeros((len(EVENT_TYPES), x.shape[1]))
@@ -203,13 +212,19 @@ def _fit_types(items: Sequence[Item], c: float, seed: int) -> LinearHeads:
             model.fit(x[keep], labels[keep])
             fitted = model
             scores = model.decision_function(x)
-            top: dict[tuple[int, Key], float] = {}
+            # Where a pattern of the type names the event in some sentence, those sentences
+            # report it; the ones with only a loose anchor are left out.
+            top: dict[tuple[int, Key], tuple[bool, float]] = {}
             for i in np.flatnonzero(y[:, k] == 1):
                 owner = owners[i][k]
-                top[owner] = max(top.get(owner, -1e9), float(scores[i]))
+                rank = (patterned[i][k], float(scores[i]))
+                top[owner] = max(top.get(owner, (False, -1e9)), rank)
             labels = y[:, k].copy()
             for i in np.flatnonzero(y[:, k] == 1):
-                if scores[i] < top[owners[i][k]] - _KEEP_MARGIN:
+                best_patterned, best_score = top[owners[i][k]]
+                if (best_patterned and not patterned[i][k]) or scores[
+                    i
+                ] < best_score - _KEEP_MARGIN:
                     labels[i] = -1
         assert fitted is not None
         coefs[k] = fitted.coef_[0]

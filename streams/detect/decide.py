@@ -58,12 +58,28 @@ def _exclusive(probabilities: dict[str, float]) -> dict[str, float]:
 def best_pairs(reading: Reading, model: Model) -> dict[tuple[str, str, str], _Best]:
     best: dict[tuple[str, str, str], _Best] = {}
     for instance in reading.instances:
-        for kind, probability in _exclusive(model.types.probabilities(instance.features)).items():
+        kinds = instance.kinds
+        scores = model.types.probabilities(instance.features)
+        for kind, probability in _exclusive(scores).items():
+            if kind not in kinds:
+                continue
             key = pair_key(kind, instance.actor, instance.target)
             held = best.get(key)
-            if held is None or probability > held.probability:
+            if held is None or _better(model, kind, probability, instance, held):
                 best[key] = _Best(probability, instance, instance.actor, instance.target)
     return best
+
+
+def _better(model: Model, kind: str, probability: float, instance: Instance, held: _Best) -> bool:
+    """Whether this reading of an event beats the one held. Where both pass the threshold,
+    a sentence whose trigger pattern names the type is better evidence (and has the better
+    date) than one where only a loose anchor stands; otherwise the higher probability."""
+    threshold = model.thresholds.get(kind, 0.5)
+    if probability >= threshold and held.probability >= threshold:
+        mine, theirs = kind in instance.patterned, kind in held.instance.patterned
+        if mine != theirs:
+            return mine
+    return probability > held.probability
 
 
 def _outranked(best: dict[tuple[str, str, str], _Best], key: tuple[str, str, str]) -> bool:

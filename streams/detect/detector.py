@@ -28,7 +28,13 @@ from streams.detect.mentions import mention_matcher
 from streams.detect.model import Model, shipped_model
 from streams.detect.rules import language_rules
 from streams.detect.sentences import split_sentences
-from streams.detect.triggers import Hit, find_hits, find_loose_hits, has_anchor
+from streams.detect.triggers import (
+    Hit,
+    anchor_positions,
+    find_hits,
+    find_loose_hits,
+    has_anchor,
+)
 
 
 @dataclass
@@ -69,8 +75,9 @@ def read_article(article: Article) -> Reading | None:
     if folded is None or script != rules.lexicon.script:
         folded = _fold(article.text, rules.lexicon.script)
     text = folded.folded
-    hits = find_hits(rules, text)
-    loose = find_loose_hits(rules, text, hits)
+    anchors = anchor_positions(rules, text)  # found once, for patterns and loose hits alike
+    hits = find_hits(rules, text, anchors)
+    loose = find_loose_hits(rules, anchors, hits)
     if not hits and not loose:
         return None
     reader = Reader(lang, rules, text, split_sentences(text), article.published_day)

@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from models.events import EVENT_TYPES
 from streams.detect.clauses import Sentence
 from streams.detect.grammar import HitReading, Reader
 
@@ -46,6 +47,21 @@ class Instance:
     features: list[str]
     readings: list[HitReading] = field(default_factory=list)
     actor_first: bool = True  # the actor is named before the target in the sentence
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The event types the pair is scored for: every type of a dimension that a trigger
+        or loose anchor of the sentence speaks of. A sentence about embassies says nothing
+        of oil; within a dimension the model may still read the type the words say."""
+        dimensions = {reading.hit.trigger.dimension for reading in self.readings}
+        return frozenset(kind for kind in EVENT_TYPES if kind.split(".", 1)[0] in dimensions)
+
+    @property
+    def patterned(self) -> frozenset[str]:
+        """The event types a whole trigger pattern of the sentence names (no loose anchor)."""
+        return frozenset(
+            reading.hit.trigger.trigger.type for reading in self.readings if not reading.hit.loose
+        )
 
     def nearest(self) -> HitReading:
         return self.readings[0]
@@ -120,15 +136,16 @@ def _sentence_instances(reader: Reader, index: int, hits: list[HitReading]) -> l
     if len(by_code) < 2:
         return []
     shared = _sentence_features(reader, view, hits, len(by_code))
+    # Each state stands where it is nearest a trigger, whichever pair it is taken in.
+    closest = {code: _closest(code_places, hits) for code, code_places in by_code.items()}
+    first_state = min((p.first for p in places if p.first >= 0), default=-1)
     out: list[Instance] = []
-    for actor, actor_places in by_code.items():
-        for target, target_places in by_code.items():
+    for actor, a in closest.items():
+        for target, b in closest.items():
             if actor == target:
                 continue
-            a = _closest(actor_places, hits)
-            b = _closest(target_places, hits)
             ordered = sorted(hits, key=lambda h: _distance(a, h) + _distance(b, h))
-            features = shared + _pair_features(reader, view, a, b, ordered, places)
+            features = shared + _pair_features(reader, view, a, b, ordered, places, first_state)
             first = a.first < b.first if a.first >= 0 and b.first >= 0 else a.first >= 0
             out.append(Instance(index, actor, target, features, ordered, first))
     return out
@@ -204,6 +221,7 @@ def _pair_features(
     b: _Place,
     hits: list[HitReading],
     places: list[_Place],
+    first_state: int,  # token of the sentence's first state
 ) -> list[str]:
     features: list[str] = []
     blocs = reader.blocs
@@ -222,7 +240,6 @@ def _pair_features(
             features.append(f"pp{name}:{view.words[place.first - 2]}")
         if place.last + 1 < len(view.words):
             features.append(f"n{name}:{view.words[place.last + 1]}")
-        first_state = min((p.first for p in places if p.first >= 0), default=-1)
         if place.first == first_state:
             features.append(f"first{name}")
     if a.first >= 0 and b.first >= 0:

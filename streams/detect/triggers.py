@@ -34,7 +34,10 @@ class _Window:
     anchors: set[str]
 
 
-def _anchor_positions(rules: LanguageRules, text: str) -> list[tuple[int, int, str]]:
+Anchors = list[tuple[int, int, str]]  # (start, end, anchor) in text order
+
+
+def anchor_positions(rules: LanguageRules, text: str) -> Anchors:
     """Where the anchors stand; str.find runs in C, far faster than a regex scan."""
     haystack = text.casefold() if rules.fold_case else text
     if len(haystack) != len(text):  # a case fold that changes length: let the regex do it
@@ -56,10 +59,10 @@ def has_anchor(rules: LanguageRules, text: str) -> bool:
     return any(anchor in haystack for anchor in rules.anchor_words)
 
 
-def _windows(rules: LanguageRules, text: str) -> list[_Window]:
+def _windows(text: str, anchors: Anchors) -> list[_Window]:
     """Stretches of text around anchors, merged, wide enough for a trigger's gaps."""
     windows: list[_Window] = []
-    for start, end, anchor in _anchor_positions(rules, text):
+    for start, end, anchor in anchors:
         start = max(start - _WINDOW_BEFORE, 0)
         end = min(end + _WINDOW_AFTER, len(text))
         if windows and start <= windows[-1].end:
@@ -70,9 +73,9 @@ def _windows(rules: LanguageRules, text: str) -> list[_Window]:
     return windows
 
 
-def find_hits(rules: LanguageRules, text: str) -> list[Hit]:
+def find_hits(rules: LanguageRules, text: str, anchors: Anchors) -> list[Hit]:
     """Trigger matches; where two overlap, the longer one (the more specific reading) wins."""
-    windows = _windows(rules, text)
+    windows = _windows(text, anchors)
     if not windows:
         return []
     found = [
@@ -100,7 +103,7 @@ def find_hits(rules: LanguageRules, text: str) -> list[Hit]:
     return kept
 
 
-def find_loose_hits(rules: LanguageRules, text: str, hits: list[Hit]) -> list[Hit]:
+def find_loose_hits(rules: LanguageRules, anchors: Anchors, hits: list[Hit]) -> list[Hit]:
     """A loose anchor outside every pattern match, read as each type it belongs to.
 
     News words an event in more ways than any list of patterns holds; a specific
@@ -110,7 +113,7 @@ def find_loose_hits(rules: LanguageRules, text: str, hits: list[Hit]) -> list[Hi
         return []
     taken = [(hit.start, hit.end) for hit in hits]
     out: list[Hit] = []
-    for start, end, anchor in _anchor_positions(rules, text):
+    for start, end, anchor in anchors:
         kinds = rules.loose.get(anchor)
         if not kinds or any(start < high and end > low for low, high in taken):
             continue
