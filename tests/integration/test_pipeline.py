@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -206,6 +207,25 @@ def test_every_bad_message_reaches_the_dead_letter_topic_and_good_ones_go_on(
     )
 
 
+_ASSIGNED = re.compile(r"event='assigned' partitions=\[([^\]]*)\]")
+
+
+def _latest_assignment(worker: Worker) -> set[str] | None:
+    found = _ASSIGNED.findall(worker.log.read_text(errors="replace"))
+    if not found:
+        return None
+    return {item.strip().strip("'") for item in found[-1].split(",") if item.strip()}
+
+
+def _split_between(workers: list[Worker], partitions: int) -> bool:
+    held = [_latest_assignment(worker) for worker in workers]
+    if any(not owned for owned in held):
+        return False
+    owned_sets = [owned for owned in held if owned]
+    union = set().union(*owned_sets)
+    return len(union) == partitions and sum(len(owned) for owned in owned_sets) == partitions
+
+
 def test_two_workers_share_the_partitions_and_each_article_is_stored_once(
     settings: Settings, start_worker: Callable[[], Worker], tmp_path: Path
 ) -> None:
@@ -217,19 +237,18 @@ def test_two_workers_share_the_partitions_and_each_article_is_stored_once(
         "".join(json.dumps({"id": f"m{i}", "text": texts[i % 3]}) + "\n" for i in range(300))
     )
     workers = [start_worker(), start_worker()]
-    # Once the second worker holds partitions, the group has settled: both take part.
-    wait_for(
-        lambda: "event='assigned' partitions=['" in workers[1].log.read_text(errors="replace"),
-        90,
-        "the second worker's partitions",
-    )
+    # The group has settled when the workers' latest assignments split every partition between
+    # them; either may join first and briefly hold them all.
+    wait_for(lambda: _split_between(workers, settings.articles_partitions), 90, "a settled group")
     publisher = _publisher(settings)
     ingest([str(corpus)], publisher, max_bytes=settings.max_article_bytes, progress=False)
     publisher.close()
     wait_for(lambda: _scalar(url, "SELECT count(*) FROM articles") == 300, 180, "300 articles")
     # Both workers took part: each logged at least one batch of its own.
     for worker in workers:
-        wait_for(lambda w=worker: "batch" in w.log.read_text(errors="replace"), 30, "a batch")
+        wait_for(
+            lambda w=worker: "event='batch'" in w.log.read_text(errors="replace"), 30, "a batch"
+        )
     assert _scalar(url, "SELECT count(*) FROM events WHERE article_id LIKE 'm%'") == _scalar(
         url, "SELECT sum(event_count) FROM articles"
     )
