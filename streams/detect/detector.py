@@ -95,12 +95,15 @@ def read_article(article: Article) -> Reading | None:
             states[index] = _states_in(reader, hit)
         if states[index] >= 2:
             hits.append(hit)
-    instances = read_instances(reader, [reader.read(hit) for hit in hits])
+    # Reading costs per hit: a text made of triggers would otherwise hold the stage for
+    # a minute. Real articles stay far below (the corpora's busiest has 437 hits).
+    instances = read_instances(reader, [reader.read(hit) for hit in hits[:MAX_HITS]])
     if not instances:
         return None
     return Reading(article, lang, folded, reader, instances)
 
 
+MAX_HITS = 600  # hits read per article, in text order: pattern hits first, then loose ones
 _LOOSE_REACH = 200  # characters around a loose anchor where its two states must stand
 
 

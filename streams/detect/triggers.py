@@ -8,6 +8,7 @@ wins: a verb construction over a bare noun, a higher priority, then the longer m
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from streams.detect.rules import CompiledTrigger, LanguageRules
@@ -95,11 +96,18 @@ def find_hits(rules: LanguageRules, text: str, anchors: Anchors) -> list[Hit]:
             hit.start,
         )
     )
+    # The kept hits never overlap, so sorted by start their ends are sorted too: a new hit
+    # need only be checked against its two neighbours.
     kept: list[Hit] = []
+    starts: list[int] = []
     for hit in found:
-        if all(hit.end <= other.start or hit.start >= other.end for other in kept):
-            kept.append(hit)
-    kept.sort(key=lambda hit: hit.start)
+        at = bisect_right(starts, hit.start)
+        if at > 0 and kept[at - 1].end > hit.start:
+            continue
+        if at < len(kept) and kept[at].start < hit.end:
+            continue
+        kept.insert(at, hit)
+        starts.insert(at, hit.start)
     return kept
 
 
@@ -111,11 +119,17 @@ def find_loose_hits(rules: LanguageRules, anchors: Anchors, hits: list[Hit]) -> 
     """
     if not rules.loose:
         return []
-    taken = [(hit.start, hit.end) for hit in hits]
+    # The hits do not overlap and are in text order: one neighbour check per anchor.
+    starts = [hit.start for hit in hits]
     out: list[Hit] = []
     for start, end, anchor in anchors:
         kinds = rules.loose.get(anchor)
-        if not kinds or any(start < high and end > low for low, high in taken):
+        if not kinds:
+            continue
+        at = bisect_right(starts, start)
+        if at > 0 and hits[at - 1].end > start:
+            continue
+        if at < len(hits) and hits[at].start < end:
             continue
         out += [Hit(start, end, trigger, loose=True) for trigger in kinds]
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.detect.sentences import split_sentences
+from streams.detect.sentences import MAX_SENTENCE, split_sentences
 
 
 def _texts(text: str) -> list[str]:
@@ -42,3 +42,23 @@ def test_offsets_index_the_text_and_lookup_finds_the_sentence() -> None:
     ]
     assert spans.index_at(text.index("Second")) == 1
     assert spans.index_at(text.index("Third") + 2) == 2
+
+
+def test_a_span_without_boundaries_is_cut_below_the_limit_at_a_space() -> None:
+    text = "the embassy closed and " * 2000  # 46,000 characters, no full stop
+    spans = split_sentences(text)
+    lengths = [e - s for s, e in zip(spans.starts, spans.ends, strict=True)]
+    assert len(lengths) > 10
+    assert max(lengths) <= MAX_SENTENCE
+    # Cut at spaces: the pieces joined by one space are the text again.
+    pieces = [text[s:e] for s, e in zip(spans.starts, spans.ends, strict=True)]
+    assert " ".join(pieces) == text.strip()
+
+
+def test_one_long_word_is_cut_at_the_limit() -> None:
+    spans = split_sentences("x" * (MAX_SENTENCE * 2 + 5))
+    assert [e - s for s, e in zip(spans.starts, spans.ends, strict=True)] == [
+        MAX_SENTENCE,
+        MAX_SENTENCE,
+        5,
+    ]
