@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import faust
 from pydantic import BaseModel, ValidationError
 
+from streams.deadletter import UNREADABLE, Letters
 from streams.logs import get_logger
 from streams.settings import Settings
 
@@ -75,21 +77,33 @@ def bytes_topic(app: faust.App, name: str, partitions: int) -> Any:
     )
 
 
-def parse_values(batch: list[Any], model: type[M], what: str) -> list[M]:
-    """The readable values of a batch of events, in order."""
-    return [v for v in (parse_value(e, model, what) for e in batch) if v is not None]
+@dataclass(frozen=True)
+class Received(Generic[M]):
+    """A record of one of our own topics, parsed, with where it came from."""
+
+    value: M
+    origin: dict[str, Any]
+    payload: bytes
+    key: bytes | None
 
 
-def parse_value(event: Any, model: type[M], what: str) -> M | None:
-    """The event's value as `model`; a record our own stages wrote badly is logged, not fatal."""
-    try:
-        return model.model_validate_json(event.value or b"")
-    except ValidationError as exc:
-        log.warning(
-            f"unreadable {what}",
-            error=str(exc).splitlines()[0],
-            topic=event.message.topic,
-            partition=event.message.partition,
-            offset=event.message.offset,
-        )
-        return None
+def origin_of(event: Any) -> dict[str, Any]:
+    message = event.message
+    return {"topic": message.topic, "partition": message.partition, "offset": message.offset}
+
+
+def read_values(batch: list[Any], model: type[M], letters: Letters) -> list[Received[M]]:
+    """The readable values of a batch of events, in order; the others become dead letters."""
+    out: list[Received[M]] = []
+    for event in batch:
+        payload = event.value or b""
+        origin = origin_of(event)
+        try:
+            value = model.model_validate_json(payload)
+        except ValidationError as exc:
+            detail = str(exc).splitlines()[0]
+            log.warning("unreadable record", error=detail, stage=letters.stage, **origin)
+            letters.add(UNREADABLE, detail, origin, payload, error=exc, key=event.key)
+            continue
+        out.append(Received(value, origin, payload, event.key))
+    return out

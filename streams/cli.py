@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 
+from streams.deadletter import STAGES
 from streams.errors import DyadwatchError
 from streams.logs import configure
 from streams.settings import get_settings
@@ -159,6 +160,30 @@ def _rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deadletter(args: argparse.Namespace) -> int:
+    from streams.replay import Selection, print_letters, read_letters, replay
+    from streams.stack import resolve_bootstrap
+    from streams.topics import Topics
+
+    settings = get_settings()
+    bootstrap = resolve_bootstrap(settings)
+    topics = Topics.from_settings(settings)
+    selection = Selection(
+        stage=args.stage,
+        reason=args.reason,
+        offsets=frozenset(args.offset),
+        from_offset=args.from_offset,
+    )
+    items = read_letters(bootstrap, topics.deadletter, progress=not args.quiet)
+    if args.action == "list":
+        print_letters(items, selection, args.format, sys.stdout)
+        return 0
+    sent = replay(bootstrap, topics, items, selection, progress=not args.quiet)
+    where = ", ".join(f"{topic}={n}" for topic, n in sorted(sent.items())) or "nothing chosen"
+    print(f"{sum(sent.values())} replayed ({where})", file=sys.stderr)
+    return 0
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -211,6 +236,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="the status on this date (YYYY-MM-DD)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add("rebuild", _rebuild, "recompute all dyad state from the events table")
+    p = add("deadletter", _deadletter, "list dead letters, or replay them where they came from")
+    p.add_argument("action", choices=("list", "replay"))
+    p.add_argument("--stage", choices=STAGES, help="only letters of this stage")
+    p.add_argument("--reason", help="only letters with this reason, e.g. not_json")
+    p.add_argument("--offset", type=int, action="append", default=[], help="this letter only")
+    p.add_argument("--from-offset", type=int, default=0, help="letters at or after this offset")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     from streams.api.cli_commands import add_commands
 
     add_commands(add)

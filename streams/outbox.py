@@ -14,6 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from streams.db import unavailable
+from streams.logs import get_logger
+
+log = get_logger(__name__)
+
 # (row id, Kafka key, Kafka value)
 Pending = tuple[str, bytes, bytes]
 Take = Callable[[Connection, int], Sequence[Pending]]
@@ -21,7 +26,18 @@ Mark = Callable[[Connection, list[str]], None]
 
 
 async def drain(engine: Engine, topic: Any, take: Take, mark: Mark, *, limit: int = 500) -> int:
-    """Publish every unpublished row; the number sent."""
+    """Publish every unpublished row; the number sent. While the database is unreachable
+    nothing is sent: the rows wait in their table for the next drain."""
+    try:
+        return await _drain(engine, topic, take, mark, limit)
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        log.warning("database unavailable, outbox waits", error=str(exc)[:200])
+        return 0
+
+
+async def _drain(engine: Engine, topic: Any, take: Take, mark: Mark, limit: int) -> int:
     total = 0
     while True:
         conn, pending = await asyncio.to_thread(_open, engine, take, limit)

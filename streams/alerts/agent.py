@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import faust
@@ -27,7 +28,10 @@ from streams.alerts.repository import (
     store_alerts,
     unpublished_alerts,
 )
-from streams.app import bytes_topic, parse_values
+from streams.app import Received, bytes_topic, read_values
+from streams.db import one_by_one_on_failure, until_available
+from streams.deadletter import STAGE_ERROR, Letters
+from streams.deadletter_rows import record_letters
 from streams.logs import get_logger
 from streams.outbox import Pending, drain
 from streams.settings import Settings
@@ -47,25 +51,53 @@ def register(
 ) -> None:
     changes = bytes_topic(app, topics.changes, settings.changes_partitions)
     alerts = bytes_topic(app, topics.alerts, settings.alerts_partitions)
+    deadletter = bytes_topic(app, topics.deadletter, settings.deadletter_partitions)
 
     links = _Links(settings)
+
+    def _store(received: list[Received[DyadChange]], letters: Letters) -> int:
+        """Store the alerts of the batch's changes; a change refused alone is dead-lettered."""
+        # Replays of one change in one batch are common after a rebalance.
+        unique = list({item.value.id: item for item in received}.values())
+
+        def run(items: Sequence[Received[DyadChange]]) -> int:
+            return store_matches(engine, [item.value for item in items], base_url=links.base())
+
+        def attempt() -> tuple[int, Letters]:
+            refused = Letters("alerts")
+
+            def failed(item: Received[DyadChange], exc: Exception) -> None:
+                detail = f"{type(exc).__name__}: {str(exc)[:500]}"
+                refused.add(STAGE_ERROR, detail, item.origin, item.payload, error=exc, key=item.key)
+
+            new = sum(one_by_one_on_failure(unique, run, failed))
+            with engine.begin() as conn:
+                record_letters(conn, letters.rows + refused.rows)
+            return new, refused
+
+        new, refused = until_available(attempt, "alerts")
+        letters.encoded += refused.encoded
+        letters.rows += refused.rows
+        return new
 
     @app.agent(changes, name="alerts")
     async def alert_on_changes(stream: Any) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
             started = time.perf_counter()
-            parsed = parse_values(batch, DyadChange, "change")
-            # Replays of one change in one batch are common after a rebalance.
-            unique = list({c.id: c for c in parsed}.values())
-            new = await asyncio.to_thread(store_matches, engine, unique, base_url=links.base())
+            letters = Letters("alerts")
+            received = read_values(batch, DyadChange, letters)
+            new = await asyncio.to_thread(_store, received, letters)
+            for letter in letters.encoded:
+                await deadletter.send(value=letter)
             stored = time.perf_counter()
             published = await publish_pending(engine, alerts)
-            if unique:
+            if received or letters:
                 log.info(
                     "alerts batch",
-                    changes=len(unique),
+                    changes=len(received),
                     new=new,
                     published=published,
+                    rejected=len(letters),
                     store_ms=round((stored - started) * 1000, 1),
                     publish_ms=round((time.perf_counter() - stored) * 1000, 1),
                 )

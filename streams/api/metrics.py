@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from streams.deadletter_rows import letter_counts
+
 BUCKETS = (0.1, 0.25, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0)
 
 _COUNTS = """
@@ -87,6 +89,12 @@ def render(conn: Connection) -> str:
     for stage in ("changes", "alerts", "deliveries"):
         lag = float(c[f"lag_{stage}"] or 0.0)
         lines.append(f'dyadwatch_pipeline_lag_seconds{{stage="{stage}"}} {lag:.3f}')
+    lines += [
+        "# HELP dyadwatch_dead_letters_total records a stage could not use, by stage and reason",
+        "# TYPE dyadwatch_dead_letters_total counter",
+    ]
+    for stage, reason, count in letter_counts(conn):
+        lines.append(f'dyadwatch_dead_letters_total{{stage="{stage}",reason="{reason}"}} {count}')
     lines += _histogram(
         conn,
         "dyadwatch_ingest_to_webhook_seconds",

@@ -5,17 +5,22 @@ a crash anywhere replays the batch, and the upserts make the replay harmless."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 import faust
 from sqlalchemy import Engine
 
-from streams.app import bytes_topic
+from models.events import Article
+from streams.app import bytes_topic, origin_of
+from streams.db import one_by_one_on_failure, until_available
+from streams.deadletter import STORE_ERROR, encode_letter, letter_row
+from streams.deadletter_rows import record_letters
 from streams.detect.detector import warm_up
-from streams.detect.process import Outcome, process_batch
+from streams.detect.process import Outcome, Reject, process_batch
 from streams.detect.repository import save_batch
 from streams.detect.version import detector_version
-from streams.ingest.publish import dead_letter
+from streams.errors import RejectedMessage
 from streams.logs import get_logger
 from streams.settings import Settings
 from streams.topics import Topics
@@ -36,29 +41,21 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
     ready = warm_up()
     log.info("detector ready", languages=list(ready))
 
-    def _detect_and_save(messages: list[tuple[bytes, dict[str, Any]]]) -> Outcome:
-        outcome = process_batch(messages, max_bytes=settings.max_article_bytes, version=version)
-        with engine.begin() as conn:
-            save_batch(conn, outcome.articles, outcome.events, version)
+    def _detect_and_save(messages: list[tuple[bytes, dict[str, Any]]], keys: Keys) -> Outcome:
+        outcome = process_batch(
+            messages, max_bytes=settings.max_article_bytes, version=version, keys=keys
+        )
+        until_available(lambda: store_outcome(engine, outcome, version), "detect")
         return outcome
 
     @app.agent(articles, name="detect")
     async def detect_articles(stream: Any) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
-            messages = [
-                (
-                    event.value or b"",
-                    {
-                        "topic": event.message.topic,
-                        "partition": event.message.partition,
-                        "offset": event.message.offset,
-                    },
-                )
-                for event in batch
-            ]
+            messages = [(event.value or b"", origin_of(event)) for event in batch]
+            keys = [event.key for event in batch]
             # Off the event loop: while this batch waits on PostgreSQL, the other agents of
             # the worker and the consumer's fetches go on.
-            outcome = await asyncio.to_thread(_detect_and_save, messages)
+            outcome = await asyncio.to_thread(_detect_and_save, messages, keys)
             for evs in outcome.events.values():
                 for ev in evs:
                     await detected.send(
@@ -68,17 +65,54 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
                 log.warning(
                     "rejected",
                     reason=reject.error.reason,
-                    detail=reject.error.detail,
+                    detail=reject.error.detail[:300],
                     **reject.origin,
                 )
-                await deadletter.send(
-                    value=dead_letter(
-                        reject.error.reason, reject.error.detail, reject.origin, reject.payload
-                    )
-                )
+                await deadletter.send(value=letter_of(reject))
             log.info(
                 "batch",
                 articles=len(outcome.articles),
                 events=sum(len(v) for v in outcome.events.values()),
                 rejected=len(outcome.rejects),
             )
+
+
+Keys = list[bytes | None]
+
+
+def letter_of(reject: Reject) -> bytes:
+    error = reject.error
+    return encode_letter(
+        "detect",
+        error.reason,
+        error.detail,
+        reject.origin,
+        reject.payload,
+        error=reject.cause,
+        key=reject.key,
+    )
+
+
+def store_outcome(engine: Engine, outcome: Outcome, version: str) -> None:
+    """Articles, events and the batch's dead letters in one transaction; an article that
+    PostgreSQL refuses on its own is dead-lettered and the others are stored."""
+
+    def store(articles: Sequence[Article]) -> None:
+        with engine.begin() as conn:
+            save_batch(
+                conn, list(articles), {a.id: outcome.events[a.id] for a in articles}, version
+            )
+
+    def refused(article: Article, exc: Exception) -> None:
+        failure = RejectedMessage(STORE_ERROR, f"{type(exc).__name__}: {str(exc)[:500]}")
+        outcome.reject_article(article.id, failure, exc)
+
+    one_by_one_on_failure(list(outcome.articles), store, refused)
+    with engine.begin() as conn:
+        record_letters(conn, _rows(outcome.rejects))
+
+
+def _rows(rejects: list[Reject]) -> list[dict[str, Any]]:
+    return [
+        letter_row("detect", r.error.reason, r.error.detail, r.origin, r.cause) for r in rejects
+    ]

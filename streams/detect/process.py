@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.events import Article, DetectedEvent
+from streams.deadletter import DETECTOR_ERROR, STAGE_ERROR
 from streams.detect.detector import detect
 from streams.errors import RejectedMessage
 from streams.ingest.normalize import parse_message
@@ -18,6 +19,17 @@ class Reject:
     error: RejectedMessage
     origin: dict[str, Any]
     payload: bytes
+    cause: BaseException | None = None
+    key: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an article came from, kept so that a later failure can dead-letter it."""
+
+    origin: dict[str, Any]
+    payload: bytes
+    key: bytes | None = None
 
 
 @dataclass
@@ -25,6 +37,14 @@ class Outcome:
     articles: list[Article] = field(default_factory=list)
     events: dict[str, list[DetectedEvent]] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def reject_article(self, article_id: str, error: RejectedMessage, cause: BaseException) -> None:
+        """Move a stored-to-be article to the rejects (the database refused it alone)."""
+        source = self.sources[article_id]
+        self.articles = [a for a in self.articles if a.id != article_id]
+        self.events.pop(article_id, None)
+        self.rejects.append(Reject(error, source.origin, source.payload, cause, source.key))
 
 
 def event_id(article_id: str, type_: str, actor: str, target: str, status: str) -> str:
@@ -46,27 +66,33 @@ def detect_article(article: Article, version: str) -> list[DetectedEvent]:
 
 
 def process_batch(
-    messages: list[tuple[bytes, dict[str, Any]]], *, max_bytes: int, version: str
+    messages: list[tuple[bytes, dict[str, Any]]],
+    *,
+    max_bytes: int,
+    version: str,
+    keys: list[bytes | None] | None = None,
 ) -> Outcome:
     out = Outcome()
-    seen: set[str] = set()
-    for payload, origin in messages:
+    for index, (payload, origin) in enumerate(messages):
+        key = keys[index] if keys else None
         try:
             article = parse_message(payload, max_bytes)
         except RejectedMessage as error:
-            out.rejects.append(Reject(error, origin, payload))
+            out.rejects.append(Reject(error, origin, payload, key=key))
             continue
-        if article.id in seen:
+        except Exception as exc:  # a bug of ours on one message: it waits in the dead letters
+            failure = RejectedMessage(STAGE_ERROR, f"{type(exc).__name__}: {exc}")
+            out.rejects.append(Reject(failure, origin, payload, exc, key))
+            continue
+        if article.id in out.sources:
             continue  # a replay inside one batch: the first copy stands for both
-        seen.add(article.id)
         try:
             events = detect_article(article, version)
-        except (
-            Exception
-        ) as exc:  # a detector bug must not stop the stream; the article waits in DLQ
-            failure = RejectedMessage("detector_error", f"{type(exc).__name__}: {exc}")
-            out.rejects.append(Reject(failure, origin, payload))
+        except Exception as exc:  # a detector bug must not stop the stream
+            failure = RejectedMessage(DETECTOR_ERROR, f"{type(exc).__name__}: {exc}")
+            out.rejects.append(Reject(failure, origin, payload, exc, key))
             continue
+        out.sources[article.id] = Source(origin, payload, key)
         out.articles.append(article)
         out.events[article.id] = events
     return out

@@ -7,10 +7,12 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from typing import Any
 
 from kafka import KafkaConsumer
 from tqdm import tqdm
 
+from streams.deadletter import STAGE_ERROR
 from streams.errors import RejectedMessage
 from streams.ingest.normalize import parse_message
 from streams.ingest.publish import Publisher
@@ -55,12 +57,7 @@ def run_bridge(
             last_seen = time.monotonic()
             for records in batches.values():
                 for rec in records:
-                    origin = {"topic": rec.topic, "partition": rec.partition, "offset": rec.offset}
-                    try:
-                        publisher.article(parse_message(rec.value or b"", max_bytes))
-                    except RejectedMessage as error:
-                        log.warning("rejected", reason=error.reason, detail=error.detail, **origin)
-                        publisher.reject(error, origin, rec.value or b"")
+                    _bridge_one(rec, publisher, max_bytes)
                     bar.update(1)
             publisher.flush()
             consumer.commit()
@@ -69,3 +66,18 @@ def run_bridge(
         publisher.flush()
         consumer.close()
     return publisher.counts
+
+
+def _bridge_one(rec: Any, publisher: Publisher, max_bytes: int) -> None:
+    """One upstream record → news.articles, or a dead letter: no record stops the bridge."""
+    origin = {"topic": rec.topic, "partition": rec.partition, "offset": rec.offset}
+    payload = rec.value or b""
+    try:
+        publisher.article(parse_message(payload, max_bytes))
+    except RejectedMessage as error:
+        log.warning("rejected", reason=error.reason, detail=error.detail, **origin)
+        publisher.reject(error, origin, payload, stage="bridge", key=rec.key)
+    except Exception as exc:  # a bug of ours on one record: it waits in the dead letters
+        log.exception("bridge error", **origin)
+        failure = RejectedMessage(STAGE_ERROR, f"{type(exc).__name__}: {exc}")
+        publisher.reject(failure, origin, payload, stage="bridge", key=rec.key, cause=exc)

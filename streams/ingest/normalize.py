@@ -20,7 +20,23 @@ NOT_OBJECT = "not_object"
 NO_TEXT = "no_text"
 TOO_LARGE = "too_large"
 INVALID_FIELD = "invalid_field"
-REASONS = (NOT_UTF8, NOT_JSON, NOT_OBJECT, NO_TEXT, TOO_LARGE, INVALID_FIELD)
+TOO_DEEP = "too_deep"
+BAD_CHARACTERS = "bad_characters"
+REASONS = (
+    NOT_UTF8,
+    NOT_JSON,
+    NOT_OBJECT,
+    NO_TEXT,
+    TOO_LARGE,
+    INVALID_FIELD,
+    TOO_DEEP,
+    BAD_CHARACTERS,
+)
+
+# An article is a flat object; a few levels leave room for an upstream's extra fields.
+MAX_DEPTH = 16
+# The fields an Article keeps, which go on to PostgreSQL and Kafka.
+_STRING_FIELDS = ("id", "text", "title", "url", "source", "lang", "published_at")
 
 _SPACE = re.compile(r"\s+")
 
@@ -43,9 +59,48 @@ def decode_json(raw: bytes, max_bytes: int) -> dict[str, Any]:
         value = json.loads(decoded)
     except json.JSONDecodeError as exc:
         raise RejectedMessage(NOT_JSON, f"line {exc.lineno} col {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise RejectedMessage(TOO_DEEP, "JSON nested deeper than the parser goes") from None
     if not isinstance(value, dict):
         raise RejectedMessage(NOT_OBJECT, f"expected a JSON object, got {type(value).__name__}")
+    _check_depth(value)
     return value
+
+
+def _check_depth(value: object) -> None:
+    """Reject nesting deeper than MAX_DEPTH, walking without recursion."""
+    level: list[object] = [value]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise RejectedMessage(TOO_DEEP, f"JSON nested deeper than {MAX_DEPTH} levels")
+        following: list[object] = []
+        for item in level:
+            if isinstance(item, dict):
+                following.extend(v for v in item.values() if isinstance(v, dict | list))
+            elif isinstance(item, list):
+                following.extend(v for v in item if isinstance(v, dict | list))
+        level = following
+
+
+def _check_characters(record: dict[str, Any]) -> None:
+    """PostgreSQL text holds no NUL, and UTF-8 no lone surrogate (a JSON "\\ud800" escape):
+    either would fail the whole batch at the database or at Kafka, so it is refused here."""
+    for name in _STRING_FIELDS:
+        value = record.get(name)
+        if not isinstance(value, str):
+            continue
+        nul = value.find("\x00")
+        if nul >= 0:
+            raise RejectedMessage(BAD_CHARACTERS, f"{name}: NUL character at {nul}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise RejectedMessage(
+                BAD_CHARACTERS,
+                f"{name}: lone surrogate U+{ord(value[exc.start]):04X} at {exc.start}",
+            ) from None
 
 
 def to_article(record: dict[str, Any], max_bytes: int) -> Article:
@@ -55,6 +110,7 @@ def to_article(record: dict[str, Any], max_bytes: int) -> Article:
         raise RejectedMessage(NO_TEXT, "field 'text' is missing or blank")
     if not isinstance(text, str):
         raise RejectedMessage(INVALID_FIELD, f"text: expected a string, got {type(text).__name__}")
+    _check_characters(record)
     if len(text.encode("utf-8")) > max_bytes:
         raise RejectedMessage(TOO_LARGE, f"text is over the limit of {max_bytes} bytes")
     fields = dict(record)

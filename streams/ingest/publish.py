@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import json
 from collections import Counter
 from typing import Any
 
 from kafka import KafkaProducer
 
 from models.events import Article
+from streams.deadletter import Stage, encode_letter
 from streams.errors import RejectedMessage
 from streams.topics import Topics
-
-
-def dead_letter(reason: str, detail: str, origin: dict[str, Any], payload: object) -> bytes:
-    """The dead-letter record: why, where from, and the payload itself so nothing is lost."""
-    body: dict[str, Any] = {
-        "reason": reason,
-        "detail": detail,
-        "origin": origin,
-        "at": dt.datetime.now(dt.UTC).isoformat(),
-    }
-    if isinstance(payload, bytes):
-        try:
-            body["payload"] = payload.decode("utf-8")
-        except UnicodeDecodeError:
-            body["payload_base64"] = base64.b64encode(payload).decode("ascii")
-    else:
-        body["payload"] = payload
-    return json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
 
 
 class Publisher:
@@ -54,8 +34,19 @@ class Publisher:
         self._producer.send(self.topics.articles, key=article.id.encode("utf-8"), value=value)
         self.counts["published"] += 1
 
-    def reject(self, error: RejectedMessage, origin: dict[str, Any], payload: object) -> None:
-        record = dead_letter(error.reason, error.detail, origin, payload)
+    def reject(
+        self,
+        error: RejectedMessage,
+        origin: dict[str, Any],
+        payload: object,
+        *,
+        stage: Stage = "ingest",
+        key: bytes | None = None,
+        cause: BaseException | None = None,
+    ) -> None:
+        record = encode_letter(
+            stage, error.reason, error.detail, origin, payload, key=key, error=cause
+        )
         self._producer.send(self.topics.deadletter, value=record)
         self.counts[f"rejected.{error.reason}"] += 1
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import faust
@@ -17,11 +18,15 @@ from sqlalchemy import Connection, Engine
 
 from models.events import DetectedEvent
 from models.state import DyadChange
-from streams.app import bytes_topic, parse_values
+from streams.app import Received, bytes_topic, read_values
+from streams.db import one_by_one_on_failure, until_available
+from streams.deadletter import STAGE_ERROR, Letters
+from streams.deadletter_rows import record_letters
 from streams.logs import get_logger
 from streams.outbox import Pending, drain
 from streams.settings import Settings
-from streams.state.repository import apply_tracks, mark_published, pending_changes, tracks_of
+from streams.state.repository import apply_tracks, mark_published, pending_changes
+from streams.state.rules import Track
 from streams.topics import Topics
 
 log = get_logger(__name__)
@@ -34,29 +39,62 @@ FLUSH_EVERY = 5.0
 
 
 def register(app: faust.App, settings: Settings, changes_topic: str, engine: Engine) -> None:
-    detected = bytes_topic(app, Topics.from_settings(settings).events, settings.events_partitions)
+    topics = Topics.from_settings(settings)
+    detected = bytes_topic(app, topics.events, settings.events_partitions)
     changes = bytes_topic(app, changes_topic, settings.changes_partitions)
+    deadletter = bytes_topic(app, topics.deadletter, settings.deadletter_partitions)
     expiry_days = settings.signal_expiry_days
 
-    def _apply(events: list[DetectedEvent]) -> int:
-        with engine.begin() as conn:
-            diffs = apply_tracks(conn, tracks_of(events), expiry_days=expiry_days)
-        return sum(d.touched for d in diffs)
+    def _apply(received: list[Received[DetectedEvent]], letters: Letters) -> int:
+        """Recompute the batch's tracks; a track PostgreSQL refuses alone is dead-lettered."""
+        by_track: dict[Track, list[Received[DetectedEvent]]] = {}
+        for item in received:
+            event = item.value
+            by_track.setdefault(Track.of(event.type, event.actor, event.target), []).append(item)
+
+        def run(tracks: Sequence[Track]) -> int:
+            with engine.begin() as conn:
+                diffs = apply_tracks(conn, tracks, expiry_days=expiry_days)
+            return sum(d.touched for d in diffs)
+
+        def attempt() -> tuple[int, Letters]:
+            refused = Letters("state")
+
+            def failed(track: Track, exc: Exception) -> None:
+                for item in by_track[track]:
+                    detail = f"track {track}: {type(exc).__name__}: {str(exc)[:500]}"
+                    refused.add(
+                        STAGE_ERROR, detail, item.origin, item.payload, error=exc, key=item.key
+                    )
+
+            touched = sum(one_by_one_on_failure(list(by_track), run, failed))
+            with engine.begin() as conn:
+                record_letters(conn, letters.rows + refused.rows)
+            return touched, refused
+
+        touched, refused = until_available(attempt, "state")
+        letters.encoded += refused.encoded
+        letters.rows += refused.rows
+        return touched
 
     @app.agent(detected, name="state")
     async def apply_detected(stream: Any) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
             started = time.perf_counter()
-            events = parse_values(batch, DetectedEvent, "detected event")
+            letters = Letters("state")
+            received = read_values(batch, DetectedEvent, letters)
             # Off the event loop, so the worker's other agents run while this one waits.
-            touched = await asyncio.to_thread(_apply, events)
+            touched = await asyncio.to_thread(_apply, received, letters)
+            for letter in letters.encoded:
+                await deadletter.send(value=letter)
             applied = time.perf_counter()
             published = await publish_pending(engine, changes)
             log.info(
                 "state batch",
-                events=len(events),
+                events=len(received),
                 tracks_changed=touched,
                 published=published,
+                rejected=len(letters),
                 apply_ms=round((applied - started) * 1000, 1),
                 publish_ms=round((time.perf_counter() - applied) * 1000, 1),
             )

@@ -174,6 +174,8 @@ def test_every_bad_message_reaches_the_dead_letter_topic_and_good_ones_go_on(
             {"id": "big", "text": "x" * (settings.max_article_bytes + 10)}
         ).encode(),
         "invalid_field": b'{"id": "bad-date", "text": "ok", "published_at": "not a date"}',
+        "too_deep": b'{"text": "ok", "x": ' + b"[" * 20_000 + b"]" * 20_000 + b"}",
+        "bad_characters": b'{"id": "surrogate", "text": "Iran \\ud800 sanctions"}',
     }
     assert set(bad) == set(REASONS)
     producer = KafkaProducer(
@@ -204,6 +206,15 @@ def test_every_bad_message_reaches_the_dead_letter_topic_and_good_ones_go_on(
         lambda: _scalar(url, "SELECT count(*) FROM articles") == len(good_ids) + 1,
         60,
         "every good article",
+    )
+    # Counted where /metrics reads, once each, with the stage that refused them.
+    assert {letter["stage"] for letter in letters} == {"detect"}
+    wait_for(
+        lambda: (
+            _scalar(url, "SELECT count(*) FROM dead_letters WHERE stage = 'detect'") == len(bad)
+        ),
+        30,
+        "the dead letters counted",
     )
 
 
