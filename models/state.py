@@ -10,7 +10,17 @@ import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import CheckConstraint, Date, DateTime, Float, Index, Integer, String, func
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    func,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, DATERANGE, JSONB, ExcludeConstraint, Range
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -148,3 +158,19 @@ class DyadChange(BaseModel):
     articles: int
     event_id: str
     evidence: str
+
+
+class StateAppliedRow(Base):
+    """The events the state stage has applied. A track's state after an event is derived
+    from the events applied before it and that event, never from events stored by the
+    detect stage but not yet arrived here: what is announced follows the stream's order,
+    whatever the batches."""
+
+    __tablename__ = "state_applied_events"
+
+    event_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    applied_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

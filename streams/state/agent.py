@@ -52,9 +52,12 @@ def register(app: faust.App, settings: Settings, changes_topic: str, engine: Eng
             event = item.value
             by_track.setdefault(Track.of(event.type, event.actor, event.target), []).append(item)
 
+        # Stream order: each track passes through the same states however it was batched.
+        arrivals = [item.value.id for item in received]
+
         def run(tracks: Sequence[Track]) -> int:
             with engine.begin() as conn:
-                diffs = apply_tracks(conn, tracks, expiry_days=expiry_days)
+                diffs = apply_tracks(conn, tracks, expiry_days=expiry_days, arrivals=arrivals)
             return sum(d.touched for d in diffs)
 
         def attempt() -> tuple[int, Letters]:

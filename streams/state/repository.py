@@ -15,11 +15,17 @@ from sqlalchemy import Connection, RowMapping, Table, delete, select, text, tupl
 from sqlalchemy.dialects.postgresql import Range, insert
 
 from models.events import DetectedEvent
-from models.state import DyadChange, DyadChangeRow, DyadPeriodRow, DyadSignalRow
+from models.state import (
+    DyadChange,
+    DyadChangeRow,
+    DyadPeriodRow,
+    DyadSignalRow,
+    StateAppliedRow,
+)
 from models.tables import ArticleRow, EventRow
 from streams.state.changes import changes_of
 from streams.state.easing import is_easing
-from streams.state.rules import Fact, Period, Signal, Track, derive
+from streams.state.rules import Derived, Fact, Period, Signal, Track, derive
 
 DEFAULT_EXPIRY_DAYS = 180
 REBUILD_CHUNK = 500  # tracks per round of statements
@@ -29,6 +35,7 @@ SIGNALS: Table = DyadSignalRow.__table__  # type: ignore[assignment]
 CHANGES: Table = DyadChangeRow.__table__  # type: ignore[assignment]
 EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
 ARTICLES: Table = ArticleRow.__table__  # type: ignore[assignment]
+APPLIED: Table = StateAppliedRow.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -63,12 +70,22 @@ def apply_track(
 
 
 def apply_tracks(
-    conn: Connection, tracks: Sequence[Track], *, expiry_days: int = DEFAULT_EXPIRY_DAYS
+    conn: Connection,
+    tracks: Sequence[Track],
+    *,
+    expiry_days: int = DEFAULT_EXPIRY_DAYS,
+    arrivals: Sequence[str] | None = None,
 ) -> list[TrackDiff]:
-    """Recompute tracks from the events table in the caller's transaction.
+    """Recompute tracks in the caller's transaction.
+
+    With `arrivals` (event ids in stream order), each track is derived after each of its
+    arriving events in turn, from the events applied before it: every state it passes
+    through is announced, so the changes are the same however the stream was cut into
+    batches, and events stored by the detect stage that have not arrived yet do not count.
+    Without, a track is derived from every stored event (a rebuild).
 
     Whatever their number, the tracks cost a fixed number of statements: one to lock them,
-    three to read their events and stored rows, five to write the differences.
+    three to read their events and stored rows, six to write the differences.
     """
     tracks = list(dict.fromkeys(tracks))
     if not tracks:
@@ -76,23 +93,36 @@ def apply_tracks(
     # Sorted, so two transactions locking overlapping tracks take the locks in one order.
     keys = sorted({str(t) for t in tracks})
     conn.execute(_LOCK_TRACKS, {"keys": keys})
-    facts = load_facts_of(conn, tracks)
+    facts, applied = _load_facts(conn, tracks)
     stored = {table: _stored_rows(conn, table, tracks) for table in (PERIODS, SIGNALS)}
     diffs = []
     writes = {table: _Writes() for table in stored}
-    rows: list[dict[str, Any]] = []
+    rows: dict[str, dict[str, Any]] = {}
     owner: dict[str, TrackDiff] = {}
+    now_applied: list[str] = []
     for track in tracks:
-        derived = derive(track, facts.get(track, []), expiry_days=expiry_days)
+        track_facts = facts.get(track, [])
+        if arrivals is None:
+            known = track_facts
+            now_applied += [f.event_id for f in known if f.event_id not in applied]
+            steps = [derive(track, known, expiry_days=expiry_days)]
+            announced = [changes_of(steps[0], known)]
+        else:
+            known, steps, announced = _in_arrival_order(
+                track, track_facts, applied, arrivals, expiry_days
+            )
+            now_applied += [f.event_id for f in known if f.event_id not in applied]
+        derived = steps[-1]
         diff = TrackDiff(track)
         diffs.append(diff)
         wanted = {p.id: _period_row(p) for p in derived.periods}
         writes[PERIODS].add(stored[PERIODS].get(track, {}), wanted, diff, "period")
         wanted = {s.id: _signal_row(s) for s in derived.signals}
         writes[SIGNALS].add(stored[SIGNALS].get(track, {}), wanted, diff, "signal")
-        for change in changes_of(derived, facts.get(track, [])):
-            rows.append(_change_row(change))
-            owner.setdefault(change.id, diff)
+        for changes in announced:
+            for change in changes:
+                rows.setdefault(change.id, _change_row(change))
+                owner.setdefault(change.id, diff)
     # Deletes first: the exclusion constraint is checked row by row, and a shifted period
     # would otherwise overlap its own old version.
     for table, w in writes.items():
@@ -104,11 +134,44 @@ def apply_tracks(
     if rows:
         inserted = conn.execute(
             insert(CHANGES).on_conflict_do_nothing(index_elements=["id"]).returning(CHANGES.c.id),
-            rows,
+            list(rows.values()),
         )
         for (change_id,) in inserted:
             owner[change_id].changes.append(change_id)
+    if now_applied:
+        conn.execute(
+            insert(APPLIED).on_conflict_do_nothing(),
+            [{"event_id": event_id} for event_id in dict.fromkeys(now_applied)],
+        )
     return diffs
+
+
+def _in_arrival_order(
+    track: Track,
+    track_facts: list[Fact],
+    applied: set[str],
+    arrivals: Sequence[str],
+    expiry_days: int,
+) -> tuple[list[Fact], list[Derived], list[list[DyadChange]]]:
+    """The track derived after each newly arrived event in turn: the facts it then knows,
+    each state it passes through, and the changes each announces."""
+    by_id = {f.event_id: f for f in track_facts}
+    known = [f for f in track_facts if f.event_id in applied]
+    seen = set(applied)
+    steps: list[Derived] = []
+    announced: list[list[DyadChange]] = []
+    for event_id in arrivals:
+        fact = by_id.get(event_id)
+        if fact is None or event_id in seen:
+            continue  # another track's, already applied, or no longer stored
+        seen.add(event_id)
+        known.append(fact)
+        steps.append(derive(track, known, expiry_days=expiry_days))
+        announced.append(changes_of(steps[-1], known))
+    if not steps:
+        steps.append(derive(track, known, expiry_days=expiry_days))
+        announced.append(changes_of(steps[0], known))
+    return known, steps, announced
 
 
 _LOCK_TRACKS = text(
@@ -119,23 +182,36 @@ _LOCK_TRACKS = text(
 
 def load_facts_of(conn: Connection, tracks: Sequence[Track]) -> dict[Track, list[Fact]]:
     """The facts of each track, read in one query over the tracks' pairs in both orders."""
-    e, a = EVENTS.c, ARTICLES.c
+    return _load_facts(conn, tracks)[0]
+
+
+def _load_facts(
+    conn: Connection, tracks: Sequence[Track]
+) -> tuple[dict[Track, list[Fact]], set[str]]:
+    """The facts of each track, and the ids of those the state stage has applied."""
+    e, a, applied = EVENTS.c, ARTICLES.c, APPLIED.c
     pairs = set()
     for t in tracks:
         x, y = t.dyad.split("-")
         pairs |= {(x, y), (y, x)}
     query = (
-        select(EVENTS, a.published_at, a.source)
+        select(EVENTS, a.published_at, a.source, applied.event_id.label("applied_id"))
         .join_from(EVENTS, ARTICLES, e.article_id == a.id)
+        .outerjoin(APPLIED, applied.event_id == e.id)
         .where(tuple_(e.actor, e.target).in_(sorted(pairs)))
+        # Stored order, so that facts reach the rules in the same order on every run.
+        .order_by(e.recorded_at, e.id)
     )
     wanted = set(tracks)
     out: dict[Track, list[Fact]] = {}
+    done: set[str] = set()
     for row in conn.execute(query).mappings():
         track = Track.of(row["type"], row["actor"], row["target"])
         if track in wanted:
             out.setdefault(track, []).append(_fact(row))
-    return out
+            if row["applied_id"] is not None:
+                done.add(row["id"])
+    return out, done
 
 
 def _fact(row: RowMapping) -> Fact:
