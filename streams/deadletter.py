@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -22,6 +23,10 @@ DETECTOR_ERROR = "detector_error"  # the detector raised on this article
 STORE_ERROR = "store_error"  # PostgreSQL refused this record alone (a constraint, a value)
 UNREADABLE = "unreadable"  # a record between our own stages that does not parse
 STAGE_ERROR = "stage_error"  # the state or alerts stage raised on this record alone
+
+# A letter must fit in one Kafka record (1 MiB by default, for producers and brokers alike).
+MAX_LETTER = 900 * 1024
+KEPT_PAYLOAD = 256 * 1024
 
 
 class DeadLetter(BaseModel):
@@ -39,6 +44,10 @@ class DeadLetter(BaseModel):
     # The message's bytes as text, or (from file ingestion) the decoded record itself.
     payload: Any = None
     payload_base64: str | None = None
+    # Set when the payload was too large to travel whole in its letter (see MAX_LETTER).
+    payload_truncated: bool = False
+    payload_size: int | None = None
+    payload_sha256: str | None = None
 
     def payload_bytes(self) -> bytes:
         """The payload as it travels on a topic."""
@@ -83,6 +92,31 @@ def encode_letter(
             body["payload_base64"] = base64.b64encode(payload).decode("ascii")
     else:
         body["payload"] = payload
+    encoded = _dumps(body, payload)
+    if len(encoded) <= MAX_LETTER:
+        return encoded
+    # Larger than a Kafka record may be: the letter keeps the payload's head, size and hash;
+    # the whole payload stays at its origin offset, where replay fetches it.
+    whole = payload if isinstance(payload, bytes) else _payload_json(payload)
+    body.pop("payload", None)
+    if len(whole) * 4 // 3 + 4096 <= MAX_LETTER:  # text that JSON escapes swell: base64 fits
+        body["payload_base64"] = base64.b64encode(whole).decode("ascii")
+        return _dumps(body, None)
+    body["payload_base64"] = base64.b64encode(whole[:KEPT_PAYLOAD]).decode("ascii")
+    body["payload_truncated"] = True
+    body["payload_size"] = len(whole)
+    body["payload_sha256"] = hashlib.sha256(whole).hexdigest()
+    return _dumps(body, None)
+
+
+def _payload_json(payload: object) -> bytes:
+    try:
+        return json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
+    except (ValueError, RecursionError, TypeError):
+        return repr(payload).encode("utf-8", "surrogatepass")
+
+
+def _dumps(body: dict[str, Any], payload: object) -> bytes:
     try:
         return json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
     except UnicodeError:  # lone surrogates in a decoded payload: escaped, kept as they are

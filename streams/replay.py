@@ -6,8 +6,10 @@ fails again comes back as a new letter with a later offset, which `--from-offset
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -142,9 +144,41 @@ def replay(
             letter = item.letter
             assert letter is not None
             topic = letter.origin.get("topic") or topics.articles
-            producer.send(topic, key=letter.key_bytes(), value=letter.payload_bytes())
+            payload = letter.payload_bytes()
+            if letter.payload_truncated:
+                found = original(bootstrap, letter.origin)
+                if found is None or hashlib.sha256(found).hexdigest() != letter.payload_sha256:
+                    sent["unavailable (the original is no longer at its origin)"] += 1
+                    continue
+                payload = found
+            producer.send(topic, key=letter.key_bytes(), value=payload)
             sent[topic] += 1
         producer.flush(timeout=60)
     finally:
         producer.close(timeout=10)
     return sent
+
+
+def original(bootstrap: str, origin: dict[str, Any]) -> bytes | None:
+    """The record at a letter's origin offset, when the topic still holds it."""
+    topic, partition, offset = origin.get("topic"), origin.get("partition"), origin.get("offset")
+    if not isinstance(topic, str) or not isinstance(partition, int) or not isinstance(offset, int):
+        return None
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+        fetch_max_bytes=64 * 1024 * 1024,
+    )
+    try:
+        where = TopicPartition(topic, partition)
+        consumer.assign([where])
+        consumer.seek(where, offset)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            for records in consumer.poll(timeout_ms=1000, max_records=1).values():
+                for rec in records:
+                    return rec.value if rec.offset == offset else None
+        return None
+    finally:
+        consumer.close()

@@ -237,6 +237,7 @@ def _fact(row: RowMapping) -> Fact:
         outlet=row["source"],
         evidence=row["evidence_text"],
         partial=row["type"] == "sanction.lifted" and is_easing(row["evidence_text"], row["lang"]),
+        published=row["published_at"],
     )
 
 

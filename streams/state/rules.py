@@ -1,8 +1,10 @@
 """Pure state rules: the periods and signals of one track are a function of its events.
 
 A track is one dyad and dimension (and, for sanctions, one direction). Whatever order the
-events arrive in, `derive` sorts them by valid time, then recorded time, then id, so a late
-article lands at its place in history and a replay or a rebuild gives the same answer.
+events arrive in, `derive` sorts them by valid time, then the article's publication date,
+then id, so a late article lands at its place in history and a replay, a rebuild or another
+run over the same news gives the same answer. (Recorded time is no tie-breaker: it says
+when a worker happened to store the event, which differs from run to run.)
 """
 
 from __future__ import annotations
@@ -76,10 +78,12 @@ class Fact:
     outlet: str | None
     evidence: str
     partial: bool = False  # a lifting that only eases
+    published: dt.date | None = None  # the article's own date, when it gives one
 
     @property
-    def order(self) -> tuple[dt.date, dt.datetime, str]:
-        return (self.valid_from, self.recorded_at, self.event_id)
+    def order(self) -> tuple[dt.date, dt.date, str]:
+        # Of two events on one valid day, the one reported later is the later development.
+        return (self.valid_from, self.published or self.valid_from, self.event_id)
 
 
 def state_after(fact: Fact) -> str:

@@ -111,3 +111,42 @@ def test_letters_are_listed_and_replayed_to_where_they_came_from(settings: Setti
     finally:
         consumer.close()
     assert (record.key, record.value) == (b"fixed", fixed)
+
+
+def test_a_letter_too_large_to_travel_whole_is_replayed_from_its_origin(
+    settings: Settings,
+) -> None:
+    topics = Topics.from_settings(settings)
+    assert settings.kafka_bootstrap
+    ensure_topics(settings.kafka_bootstrap, topics, settings)
+    big = json.dumps({"id": "big", "text": "sanctions " * 95_000}).encode()  # 950 KB
+    producer = KafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap, max_request_size=2 * 1024 * 1024
+    )
+    sent = producer.send(topics.articles, key=b"big", value=big).get(timeout=30)
+    origin = {"topic": topics.articles, "partition": sent.partition, "offset": sent.offset}
+    producer.send(
+        topics.deadletter,
+        value=encode_letter("detect", "too_large", "over", origin, big, key=b"big"),
+    )
+    producer.flush()
+    producer.close()
+    listed = [
+        json.loads(line) for line in _cli(settings, "list", "--format", "json").stdout.splitlines()
+    ]
+    assert [(item["reason"], item["payload_truncated"]) for item in listed] == [("too_large", True)]
+    replayed = _cli(settings, "replay")
+    assert f"1 replayed ({topics.articles}=1)" in replayed.stderr
+    consumer = KafkaConsumer(
+        topics.articles,
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=f"check-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=20_000,
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+    try:
+        values = [record.value for _, record in zip(range(2), consumer, strict=False)]
+    finally:
+        consumer.close()
+    assert values == [big, big]

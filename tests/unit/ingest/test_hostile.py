@@ -3,13 +3,14 @@ reason, nothing else escapes, and what is accepted can always be stored and sent
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.deadletter import decode_letter, encode_letter
+from streams.deadletter import MAX_LETTER, decode_letter, encode_letter
 from streams.errors import RejectedMessage
 from streams.ingest.normalize import (
     BAD_CHARACTERS,
@@ -136,3 +137,23 @@ def test_any_bytes_are_an_article_or_a_reasoned_refusal(raw: bytes) -> None:
 def test_any_payload_round_trips_through_a_dead_letter(raw: bytes, origin: dict) -> None:  # type: ignore[type-arg]
     letter = decode_letter(encode_letter("detect", "not_json", "d", {"o": origin}, raw))
     assert letter.payload_bytes() == raw
+
+
+def test_a_payload_too_large_for_one_record_keeps_its_head_size_and_hash() -> None:
+    raw = b'{"text": "' + b"y" * 1_200_000 + b'"}'
+    origin = {"topic": "news.articles", "partition": 0, "offset": 5}
+    encoded = encode_letter("detect", "too_large", "", origin, raw)
+    assert len(encoded) <= MAX_LETTER
+    letter = decode_letter(encoded)
+    assert letter.payload_truncated
+    assert letter.payload_size == len(raw)
+    assert letter.payload_sha256 == hashlib.sha256(raw).hexdigest()
+    assert raw.startswith(letter.payload_bytes())
+
+
+def test_text_that_json_escapes_would_swell_travels_whole_as_base64() -> None:
+    raw = b'{"text": "' + b"\x01" * 300_000 + b'"}'
+    encoded = encode_letter("detect", "not_json", "", {}, raw)
+    assert len(encoded) <= MAX_LETTER
+    letter = decode_letter(encoded)
+    assert not letter.payload_truncated and letter.payload_bytes() == raw
