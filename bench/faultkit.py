@@ -17,6 +17,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,9 @@ from streams.api.repository import create as create_subscription
 from streams.db import migrate
 from streams.ingest.normalize import REASONS
 from streams.replay import Selection, read_letters
-from streams.services.postgres import create_database
+from streams.services.kafka import start_kafka, start_tansu
+from streams.services.postgres import create_database, start_postgres
+from streams.services.process import ServiceHandle
 from streams.settings import Settings
 from streams.topics import Topics, ensure_topics
 
@@ -87,6 +90,7 @@ class Run:
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     started: int = 0
     url: str = ""
+    stopped: set[int] = field(default_factory=set)  # workers this run ended itself
 
     def __post_init__(self) -> None:
         self.url = create_database(self.pg, f"faults_{self.name}")
@@ -158,7 +162,11 @@ class Run:
         """Worker exits we did not cause, and agent crashes written to the log."""
         log = self.logs / f"{self.name}-worker.log"
         body = log.read_text(errors="replace") if log.exists() else ""
-        exited = sum(1 for p in self.workers if p.poll() not in (None, -signal.SIGKILL))
+        exited = sum(
+            1
+            for p in self.workers
+            if p.pid not in self.stopped and p.poll() not in (None, -signal.SIGKILL)
+        )
         return exited + body.count("Agent crashed") + body.count("Traceback")
 
     def count(self, sql: str) -> int:
@@ -216,6 +224,7 @@ class Run:
     def close(self) -> None:
         for proc in self.workers:
             if proc.poll() is None:
+                self.stopped.add(proc.pid)
                 proc.terminate()
         for proc in self.workers:
             try:
@@ -223,6 +232,49 @@ class Run:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
         self.engine.dispose()
+
+
+@dataclass
+class Services:
+    """The broker and PostgreSQL this suite owns, so that it can stop and start them."""
+
+    tmp: Path
+    flavor: str
+    broker: ServiceHandle | None = None
+    pg: ServiceHandle | None = None
+
+    def start(self, stack: ExitStack) -> None:
+        self.start_broker()
+        self.start_pg()
+        stack.callback(self.stop)
+
+    def stop(self) -> None:
+        for service in (self.broker, self.pg):
+            if service is not None:
+                service.stop()
+
+    def start_broker(self, port: int = 0, controller_port: int = 0) -> None:
+        data = self.tmp / f"broker-{self.flavor}"
+        if self.flavor == "kafka":
+            self.broker = start_kafka(data, port=port, controller_port=controller_port)
+        else:
+            self.broker = start_tansu(data, port=port)
+
+    def restart_broker(self) -> None:
+        assert self.broker is not None
+        port, controller = self.broker.port, self.broker.extra.get("controller_port", 0)
+        self.broker.stop()
+        self.start_broker(port, controller)
+
+    def start_pg(self, port: int = 0) -> None:
+        self.pg = start_postgres(self.tmp / "pg", port=port, grant_traverse=True)
+
+    def outage(self, seconds: float) -> None:
+        assert self.pg is not None
+        port = self.pg.port
+        self.pg.stop()
+        time.sleep(seconds)
+        self.start_pg(port)
 
 
 def articles_of(corpus: Path, limit: int | None) -> list[bytes]:

@@ -31,62 +31,18 @@ sys.path.insert(0, str(ROOT))
 
 from bench.faultkit import (  # noqa: E402
     Run,
+    Services,
     Snapshot,
     articles_of,
     hostile_articles,
     poison,
     snapshot,
 )
-from streams.services.kafka import java_available, start_kafka, start_tansu  # noqa: E402
-from streams.services.postgres import start_postgres  # noqa: E402
-from streams.services.process import ServiceHandle  # noqa: E402
+from streams.services.kafka import java_available  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared/corpus/saudinewsnet-ar.jsonl.gz"
 SCENARIOS = ("undisturbed", "kill", "outage", "broker", "poison")
-
-
-@dataclass
-class Services:
-    """The broker and PostgreSQL this suite owns, so that it can stop and start them."""
-
-    tmp: Path
-    flavor: str
-    broker: ServiceHandle | None = None
-    pg: ServiceHandle | None = None
-
-    def start(self, stack: ExitStack) -> None:
-        self.start_broker()
-        self.start_pg()
-        stack.callback(self.stop)
-
-    def stop(self) -> None:
-        for service in (self.broker, self.pg):
-            if service is not None:
-                service.stop()
-
-    def start_broker(self, port: int = 0, controller_port: int = 0) -> None:
-        data = self.tmp / f"broker-{self.flavor}"
-        if self.flavor == "kafka":
-            self.broker = start_kafka(data, port=port, controller_port=controller_port)
-        else:
-            self.broker = start_tansu(data, port=port)
-
-    def restart_broker(self) -> None:
-        assert self.broker is not None
-        port, controller = self.broker.port, self.broker.extra.get("controller_port", 0)
-        self.broker.stop()
-        self.start_broker(port, controller)
-
-    def start_pg(self, port: int = 0) -> None:
-        self.pg = start_postgres(self.tmp / "pg", port=port, grant_traverse=True)
-
-    def outage(self, seconds: float) -> None:
-        assert self.pg is not None
-        port = self.pg.port
-        self.pg.stop()
-        time.sleep(seconds)
-        self.start_pg(port)
 
 
 @dataclass
