@@ -24,6 +24,7 @@ from typing import Any
 
 from kafka import KafkaProducer
 from sqlalchemy import Engine, create_engine, text
+from tqdm import tqdm
 
 from models.alerts import SubscriptionIn
 from streams.api.keys import create_key
@@ -130,9 +131,12 @@ class Run:
             max_request_size=4 * 1024 * 1024,
         )
         n = 0
-        for n, value in enumerate(records, 1):
+        items = list(records)
+        for n, value in enumerate(tqdm(items, desc="publish", unit=" msgs", leave=False), 1):
             producer.send(self.topics.articles, key=str(n).encode(), value=value)
-        producer.flush(timeout=120)
+            if n % 5000 == 0:
+                producer.flush(timeout=900)  # the embedded broker takes one record per request
+        producer.flush(timeout=900)
         producer.close()
         return n
 

@@ -141,21 +141,23 @@ def run_scenario(
         run.close()
 
 
-def report(results: list[Result]) -> None:
-    print()
+def report(results: list[Result]) -> str:
+    """The results as a table, the differences and the dead letters by reason."""
+    lines: list[str] = [""]
+    say = lines.append
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"machine: {os.cpu_count()} cores, load average {load} at the end")
+    say(f"machine: {os.cpu_count()} cores, load average {load} at the end")
     head = (
         f"{'scenario':<12} {'broker':<6} {'inputs':>7} {'faults':>6} {'lost':>5} {'extra':>5} "
         f"{'dup':>4} {'changes≠':>8} {'alerts≠':>7} {'crashes':>7} {'settle s':>8}"
     )
-    print(head)
-    print("-" * len(head))
+    say(head)
+    say("-" * len(head))
     for r in results:
         if r.note:
-            print(f"{r.scenario:<12} {r.broker:<6} {r.note}")
+            say(f"{r.scenario:<12} {r.broker:<6} {r.note}")
             continue
-        print(
+        say(
             f"{r.scenario:<12} {r.broker:<6} {r.inputs:>7} {r.faults:>6} {r.lost():>5} "
             f"{r.extra():>5} {r.duplicated():>4} {r.differs('changes'):>8} "
             f"{r.differs('alerts'):>7} {r.crashes:>7} {r.settle_s:>8.1f}"
@@ -169,24 +171,25 @@ def report(results: list[Result]) -> None:
                 f"{t}: {d['missing']} missing, {d['extra']} extra, {d['duplicated']} duplicated"
                 for t, d in differing.items()
             )
-            print(f"{r.scenario} on {r.broker} differs from the undisturbed run in {where}")
+            say(f"{r.scenario} on {r.broker} differs from the undisturbed run in {where}")
     for r in results:
         if r.scenario == "poison" and not r.note:
             total = sum(r.letters.values())
             right = r.letters == r.expected_letters
-            print(
+            say(
                 f"\npoison on {r.broker}: {sum(r.expected_letters.values())} bad messages sent, "
                 f"{total} dead letters, by reason {'as expected' if right else 'DIFFERENT'}:"
             )
             for reason in sorted(set(r.letters) | set(r.expected_letters)):
                 sent, got = r.expected_letters[reason], r.letters[reason]
-                print(f"  {reason:16} sent {sent:>6}  dead-lettered {got:>6}")
+                say(f"  {reason:16} sent {sent:>6}  dead-lettered {got:>6}")
     rows = {t: r.diff[t]["rows"] for r in results[:1] for t in r.diff}
     if rows:
-        print(
+        say(
             "\nrows per table in the undisturbed run: "
             + ", ".join(f"{t} {n}" for t, n in rows.items())
         )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -233,7 +236,8 @@ def main() -> None:
                 print(f"\n== {name} on {flavor}", file=sys.stderr)
                 result, _ = run_scenario(name, services, good, args, shot)
                 results.append(result)
-    report(results)
+                print(report(results), file=sys.stderr)  # so far, in case a later scenario fails
+    print(report(results))
 
 
 if __name__ == "__main__":
