@@ -29,9 +29,8 @@ from streams.alerts.repository import (
     unpublished_alerts,
 )
 from streams.app import Received, bytes_topic, read_values
-from streams.db import one_by_one_on_failure, until_available
-from streams.deadletter import STAGE_ERROR, Letters
-from streams.deadletter_rows import record_letters
+from streams.deadletter import Letters
+from streams.isolation import run_isolated
 from streams.logs import get_logger
 from streams.outbox import Pending, drain
 from streams.settings import Settings
@@ -63,22 +62,7 @@ def register(
         def run(items: Sequence[Received[DyadChange]]) -> int:
             return store_matches(engine, [item.value for item in items], base_url=links.base())
 
-        def attempt() -> tuple[int, Letters]:
-            refused = Letters("alerts")
-
-            def failed(item: Received[DyadChange], exc: Exception) -> None:
-                detail = f"{type(exc).__name__}: {str(exc)[:500]}"
-                refused.add(STAGE_ERROR, detail, item.origin, item.payload, error=exc, key=item.key)
-
-            new = sum(one_by_one_on_failure(unique, run, failed))
-            with engine.begin() as conn:
-                record_letters(conn, letters.rows + refused.rows)
-            return new, refused
-
-        new, refused = until_available(attempt, "alerts")
-        letters.encoded += refused.encoded
-        letters.rows += refused.rows
-        return new
+        return run_isolated(engine, letters, unique, run, lambda item: [item])
 
     @app.agent(changes, name="alerts")
     async def alert_on_changes(stream: Any) -> None:

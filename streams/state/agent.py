@@ -19,9 +19,8 @@ from sqlalchemy import Connection, Engine
 from models.events import DetectedEvent
 from models.state import DyadChange
 from streams.app import Received, bytes_topic, read_values
-from streams.db import one_by_one_on_failure, until_available
-from streams.deadletter import STAGE_ERROR, Letters
-from streams.deadletter_rows import record_letters
+from streams.deadletter import Letters
+from streams.isolation import run_isolated
 from streams.logs import get_logger
 from streams.outbox import Pending, drain
 from streams.settings import Settings
@@ -60,25 +59,9 @@ def register(app: faust.App, settings: Settings, changes_topic: str, engine: Eng
                 diffs = apply_tracks(conn, tracks, expiry_days=expiry_days, arrivals=arrivals)
             return sum(d.touched for d in diffs)
 
-        def attempt() -> tuple[int, Letters]:
-            refused = Letters("state")
-
-            def failed(track: Track, exc: Exception) -> None:
-                for item in by_track[track]:
-                    detail = f"track {track}: {type(exc).__name__}: {str(exc)[:500]}"
-                    refused.add(
-                        STAGE_ERROR, detail, item.origin, item.payload, error=exc, key=item.key
-                    )
-
-            touched = sum(one_by_one_on_failure(list(by_track), run, failed))
-            with engine.begin() as conn:
-                record_letters(conn, letters.rows + refused.rows)
-            return touched, refused
-
-        touched, refused = until_available(attempt, "state")
-        letters.encoded += refused.encoded
-        letters.rows += refused.rows
-        return touched
+        return run_isolated(
+            engine, letters, list(by_track), run, by_track.__getitem__, lambda t: f"track {t}: "
+        )
 
     @app.agent(detected, name="state")
     async def apply_detected(stream: Any) -> None:
