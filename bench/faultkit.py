@@ -304,7 +304,8 @@ def poison(n: int, seed: int, max_bytes: int) -> list[tuple[bytes, str]]:
     flood = "sanctions embassy ambassador oil exports imposed severed عقوبات سفير النفط "
 
     def not_utf8() -> bytes:
-        noise = bytes(rng.randrange(128, 256) for _ in range(rng.randint(1, 40)))
+        # 0xFF never occurs in UTF-8; random high bytes alone may form valid characters.
+        noise = b"\xff" + bytes(rng.randrange(128, 256) for _ in range(rng.randint(0, 40)))
         return rng.choice([noise, b'\xc3\x28{"text": "x"}', b'{"text": "\xff"}'])
 
     def not_json() -> bytes:
