@@ -236,16 +236,22 @@ class Alert(BaseModel):
     created_at: dt.datetime
 
 
+# A name is shown in lists and logs: no control characters (PostgreSQL refuses NUL outright).
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+
+
 class SubscriptionIn(BaseModel):
     """A new subscription. Without a secret, a webhook subscription gets a generated one."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=200, pattern=_PRINTABLE)
     filters: Filters = Field(default_factory=Filters)
     channel: Channel = "webhook"
     webhook_url: HttpUrl | None = None
-    secret: str | None = Field(default=None, min_length=16, max_length=256, repr=False)
+    secret: str | None = Field(
+        default=None, min_length=16, max_length=256, pattern=_PRINTABLE, repr=False
+    )
 
 
 class SubscriptionPatch(BaseModel):
@@ -253,11 +259,13 @@ class SubscriptionPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=200, pattern=_PRINTABLE)
     filters: Filters | None = None
     channel: Channel | None = None
     webhook_url: HttpUrl | None = None
-    secret: str | None = Field(default=None, min_length=16, max_length=256, repr=False)
+    secret: str | None = Field(
+        default=None, min_length=16, max_length=256, pattern=_PRINTABLE, repr=False
+    )
     active: bool | None = None
 
 

@@ -54,3 +54,11 @@ def test_change_feed_cursor_round_trips_and_refuses_forgeries() -> None:
     assert decode_cursor(encode_cursor(at, "abc")) == (at, "abc")
     with pytest.raises(Invalid):
         decode_cursor("not-a-cursor")
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "line\nbreak", "tab\there", "bell\x07", "del\x7f"])
+def test_subscription_names_refuse_control_characters(name: str) -> None:
+    # A NUL reached PostgreSQL and answered 500; now the request is refused as invalid.
+    with pytest.raises(ValidationError):
+        SubscriptionIn(name=name, channel="sse")
+    assert SubscriptionIn(name="Sanctions on Iran — الخليج", channel="sse").name
