@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import uuid
+from typing import Any
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
@@ -58,6 +59,22 @@ def test_an_article_the_database_refuses_is_dead_lettered_and_the_batch_stored(
     assert [tuple(row) for row in letters] == [("detect", "store_error", "DataError", 9)]
 
 
+def _first_records(settings: Settings, topic: str, n: int) -> list[Any]:
+    """The first `n` records of a topic, read by a fresh consumer group."""
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=f"check-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=20_000,
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+    try:
+        return [record for _, record in zip(range(n), consumer, strict=False)]
+    finally:
+        consumer.close()
+
+
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "streams.cli", "deadletter", *args, "--quiet"],
@@ -99,17 +116,7 @@ def test_letters_are_listed_and_replayed_to_where_they_came_from(settings: Setti
 
     replayed = _cli(settings, "replay", "--reason", "detector_error")
     assert f"1 replayed ({topics.articles}=1)" in replayed.stderr
-    consumer = KafkaConsumer(
-        topics.articles,
-        bootstrap_servers=settings.kafka_bootstrap,
-        group_id=f"check-{uuid.uuid4().hex[:8]}",
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=20_000,
-    )
-    try:
-        record = next(iter(consumer))
-    finally:
-        consumer.close()
+    (record,) = _first_records(settings, topics.articles, 1)
     assert (record.key, record.value) == (b"fixed", fixed)
 
 
@@ -137,16 +144,5 @@ def test_a_letter_too_large_to_travel_whole_is_replayed_from_its_origin(
     assert [(item["reason"], item["payload_truncated"]) for item in listed] == [("too_large", True)]
     replayed = _cli(settings, "replay")
     assert f"1 replayed ({topics.articles}=1)" in replayed.stderr
-    consumer = KafkaConsumer(
-        topics.articles,
-        bootstrap_servers=settings.kafka_bootstrap,
-        group_id=f"check-{uuid.uuid4().hex[:8]}",
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=20_000,
-        max_partition_fetch_bytes=4 * 1024 * 1024,
-    )
-    try:
-        values = [record.value for _, record in zip(range(2), consumer, strict=False)]
-    finally:
-        consumer.close()
+    values = [record.value for record in _first_records(settings, topics.articles, 2)]
     assert values == [big, big]
