@@ -31,7 +31,7 @@ from streams.api.keys import create_key
 from streams.api.repository import create as create_subscription
 from streams.db import migrate
 from streams.ingest.normalize import REASONS
-from streams.replay import Selection, read_letters
+from streams.replay import read_letters
 from streams.services.kafka import start_kafka, start_tansu
 from streams.services.postgres import create_database, start_postgres
 from streams.services.process import ServiceHandle
@@ -221,9 +221,7 @@ class Run:
 
     def dead_letters(self) -> Counter[str]:
         letters = read_letters(self.bootstrap, self.topics.deadletter)
-        return Counter(
-            item.letter.reason for item in letters if Selection().takes(item) and item.letter
-        )
+        return Counter(item.letter.reason for item in letters if item.letter)
 
     def close(self) -> None:
         for proc in self.workers:

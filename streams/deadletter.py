@@ -85,9 +85,8 @@ def encode_letter(
         body["key"] = key.decode("utf-8", errors="replace")
     if isinstance(payload, bytes):
         try:
-            text = payload.decode("utf-8")
-            text.encode("utf-8")  # lone surrogates cannot travel as JSON text
-            body["payload"] = text
+            # Strict UTF-8 decoding refuses encoded surrogates too: the text travels as is.
+            body["payload"] = payload.decode("utf-8")
         except UnicodeError:
             body["payload_base64"] = base64.b64encode(payload).decode("ascii")
     else:

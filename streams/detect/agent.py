@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 from models.events import Article
 from streams.app import bytes_topic, origin_of
 from streams.db import one_by_one_on_failure, until_available
-from streams.deadletter import STORE_ERROR, encode_letter, letter_row
+from streams.deadletter import STORE_ERROR, Letters
 from streams.deadletter_rows import record_letters
 from streams.detect.detector import warm_up
-from streams.detect.process import Outcome, Reject, process_batch
+from streams.detect.process import Outcome, process_batch
 from streams.detect.repository import save_batch
 from streams.detect.version import detector_version
 from streams.errors import RejectedMessage
@@ -41,12 +41,14 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
     ready = warm_up()
     log.info("detector ready", languages=list(ready))
 
-    def _detect_and_save(messages: list[tuple[bytes, dict[str, Any]]], keys: Keys) -> Outcome:
+    def _detect_and_save(
+        messages: list[tuple[bytes, dict[str, Any]]], keys: Keys
+    ) -> tuple[Outcome, Letters]:
         outcome = process_batch(
             messages, max_bytes=settings.max_article_bytes, version=version, keys=keys
         )
-        until_available(lambda: store_outcome(engine, outcome, version), "detect")
-        return outcome
+        letters = until_available(lambda: store_outcome(engine, outcome, version), "detect")
+        return outcome, letters
 
     @app.agent(articles, name="detect")
     async def detect_articles(stream: Any) -> None:
@@ -55,7 +57,7 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
             keys = [event.key for event in batch]
             # Off the event loop: while this batch waits on PostgreSQL, the other agents of
             # the worker and the consumer's fetches go on.
-            outcome = await asyncio.to_thread(_detect_and_save, messages, keys)
+            outcome, letters = await asyncio.to_thread(_detect_and_save, messages, keys)
             for evs in outcome.events.values():
                 for ev in evs:
                     await detected.send(
@@ -68,7 +70,8 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
                     detail=reject.error.detail[:300],
                     **reject.origin,
                 )
-                await deadletter.send(value=letter_of(reject))
+            for letter in letters.encoded:
+                await deadletter.send(value=letter)
             log.info(
                 "batch",
                 articles=len(outcome.articles),
@@ -80,22 +83,10 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
 Keys = list[bytes | None]
 
 
-def letter_of(reject: Reject) -> bytes:
-    error = reject.error
-    return encode_letter(
-        "detect",
-        error.reason,
-        error.detail,
-        reject.origin,
-        reject.payload,
-        error=reject.cause,
-        key=reject.key,
-    )
-
-
-def store_outcome(engine: Engine, outcome: Outcome, version: str) -> None:
-    """Articles, events and the batch's dead letters in one transaction; an article that
-    PostgreSQL refuses on its own is dead-lettered and the others are stored."""
+def store_outcome(engine: Engine, outcome: Outcome, version: str) -> Letters:
+    """Store the batch's articles and events; an article PostgreSQL refuses on its own is
+    moved to the rejects and the others are stored. The rejects' dead letters are encoded
+    here, off the event loop, and counted; the agent sends them."""
 
     def store(articles: Sequence[Article]) -> None:
         with engine.begin() as conn:
@@ -108,11 +99,9 @@ def store_outcome(engine: Engine, outcome: Outcome, version: str) -> None:
         outcome.reject_article(article.id, failure, exc)
 
     one_by_one_on_failure(list(outcome.articles), store, refused)
+    letters = Letters("detect")
+    for r in outcome.rejects:
+        letters.add(r.error.reason, r.error.detail, r.origin, r.payload, error=r.cause, key=r.key)
     with engine.begin() as conn:
-        record_letters(conn, _rows(outcome.rejects))
-
-
-def _rows(rejects: list[Reject]) -> list[dict[str, Any]]:
-    return [
-        letter_row("detect", r.error.reason, r.error.detail, r.origin, r.cause) for r in rejects
-    ]
+        record_letters(conn, letters.rows)
+    return letters

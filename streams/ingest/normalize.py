@@ -39,6 +39,7 @@ MAX_DEPTH = 16
 _STRING_FIELDS = ("id", "text", "title", "url", "source", "lang", "published_at")
 
 _SPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def text_id(text: str) -> str:
@@ -94,13 +95,13 @@ def _check_characters(record: dict[str, Any]) -> None:
         nul = value.find("\x00")
         if nul >= 0:
             raise RejectedMessage(BAD_CHARACTERS, f"{name}: NUL character at {nul}")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
+        # A search, not an encode: the text is encoded once, for its size, after this.
+        lone = _SURROGATE.search(value)
+        if lone:
+            at = lone.start()
             raise RejectedMessage(
-                BAD_CHARACTERS,
-                f"{name}: lone surrogate U+{ord(value[exc.start]):04X} at {exc.start}",
-            ) from None
+                BAD_CHARACTERS, f"{name}: lone surrogate U+{ord(lone.group()):04X} at {at}"
+            )
 
 
 def to_article(record: dict[str, Any], max_bytes: int) -> Article:

@@ -94,6 +94,10 @@ def apply_tracks(
     keys = sorted({str(t) for t in tracks})
     conn.execute(_LOCK_TRACKS, {"keys": keys})
     facts, applied = _load_facts(conn, tracks)
+    # Each event's first place in the stream; a redelivered copy changes nothing.
+    arrival: dict[str, int] = {}
+    for place, event_id in enumerate(arrivals or []):
+        arrival.setdefault(event_id, place)
     stored = {table: _stored_rows(conn, table, tracks) for table in (PERIODS, SIGNALS)}
     diffs = []
     writes = {table: _Writes() for table in stored}
@@ -109,7 +113,7 @@ def apply_tracks(
             announced = [changes_of(steps[0], known)]
         else:
             known, steps, announced = _in_arrival_order(
-                track, track_facts, applied, arrivals, expiry_days
+                track, track_facts, applied, arrival, expiry_days
             )
             now_applied += [f.event_id for f in known if f.event_id not in applied]
         derived = steps[-1]
@@ -150,21 +154,20 @@ def _in_arrival_order(
     track: Track,
     track_facts: list[Fact],
     applied: set[str],
-    arrivals: Sequence[str],
+    arrival: Mapping[str, int],
     expiry_days: int,
 ) -> tuple[list[Fact], list[Derived], list[list[DyadChange]]]:
-    """The track derived after each newly arrived event in turn: the facts it then knows,
-    each state it passes through, and the changes each announces."""
-    by_id = {f.event_id: f for f in track_facts}
+    """The track derived after each newly arrived event in turn (`arrival` maps an event id
+    to its place in the stream): the facts it then knows, each state it passes through, and
+    the changes each announces."""
     known = [f for f in track_facts if f.event_id in applied]
-    seen = set(applied)
+    arrived = sorted(
+        (f for f in track_facts if f.event_id in arrival and f.event_id not in applied),
+        key=lambda f: arrival[f.event_id],
+    )
     steps: list[Derived] = []
     announced: list[list[DyadChange]] = []
-    for event_id in arrivals:
-        fact = by_id.get(event_id)
-        if fact is None or event_id in seen:
-            continue  # another track's, already applied, or no longer stored
-        seen.add(event_id)
+    for fact in arrived:
         known.append(fact)
         steps.append(derive(track, known, expiry_days=expiry_days))
         announced.append(changes_of(steps[-1], known))
@@ -199,8 +202,6 @@ def _load_facts(
         .join_from(EVENTS, ARTICLES, e.article_id == a.id)
         .outerjoin(APPLIED, applied.event_id == e.id)
         .where(tuple_(e.actor, e.target).in_(sorted(pairs)))
-        # Stored order, so that facts reach the rules in the same order on every run.
-        .order_by(e.recorded_at, e.id)
     )
     wanted = set(tracks)
     out: dict[Track, list[Fact]] = {}
