@@ -51,6 +51,25 @@ class ApiKeyRow(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # A read-only key sees everything its holder may see and changes nothing.
+    read_only: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+
+class DashboardSessionRow(Base):
+    """A signed-in dashboard visitor: the cookie holds a random token, this row its hash."""
+
+    __tablename__ = "dashboard_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    api_key_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("api_keys.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_dashboard_sessions_expires_at", "expires_at"),)
 
 
 class SubscriptionRow(Base):

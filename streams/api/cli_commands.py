@@ -23,6 +23,9 @@ def add_commands(add: Add) -> None:
     p.add_argument("action", choices=("create", "list", "revoke"))
     p.add_argument("--name", help="who or what the key is for (create)")
     p.add_argument("--id", help="the key's id (revoke)")
+    p.add_argument(
+        "--read-only", action="store_true", help="a key that can look but not change (create)"
+    )
     p = add("subscribe", subscribe, "subscribe to alerts through the API (DYADWATCH_API_KEY)")
     p.add_argument("--pair", action="append", default=[], help="pair like US-VE (repeatable)")
     p.add_argument("--country", action="append", default=[], help="either side (repeatable)")
@@ -59,13 +62,15 @@ def apikey(args: argparse.Namespace) -> int:
         if args.action == "create":
             if not args.name:
                 raise ConfigError("apikey create needs --name")
-            record, key = keys.create_key(conn, args.name)
-            print(f"key id {record.id} ({record.name}); the key is shown once:", file=sys.stderr)
+            record, key = keys.create_key(conn, args.name, read_only=args.read_only)
+            kind = "read-only key" if record.read_only else "key"
+            print(f"{kind} id {record.id} ({record.name}); the key is shown once:", file=sys.stderr)
             print(key)
         elif args.action == "list":
-            for key_id, name, created, revoked in keys.list_keys(conn):
+            for key_id, name, created, revoked, read_only in keys.list_keys(conn):
                 state = f"revoked {revoked}" if revoked else "active"
-                print(f"{key_id}  {name}  created {created}  {state}")
+                access = "read-only" if read_only else "read-write"
+                print(f"{key_id}  {name}  created {created}  {state}  {access}")
         else:
             if not args.id or not keys.revoke(conn, args.id):
                 raise ConfigError("apikey revoke needs the --id of a key that is not revoked")

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from models.alerts import Filters
 from streams.alerts.listen import Listener
 from streams.api import keys
-from streams.api.errors import Invalid, Unauthorized
+from streams.api.errors import Invalid, ReadOnly, Unauthorized
 from streams.settings import Settings
 
 
@@ -43,6 +43,13 @@ def api_key(
     return found
 
 
+def writer_key(key: Annotated[keys.ApiKey, Depends(api_key)]) -> keys.ApiKey:
+    """The caller's key, if it may change things: a read-only key is answered 403."""
+    if key.read_only:
+        raise ReadOnly("this API key is read-only: it can look but not change subscriptions")
+    return key
+
+
 def check_filter_sizes(filters: Filters | None, limit: int) -> None:
     if filters is not None and filters.largest() > limit:
         raise Invalid(f"a filter list may hold at most {limit} items")
@@ -58,4 +65,5 @@ def pair(value: str) -> str:
 EngineDep = Annotated[Engine, Depends(engine)]
 SettingsDep = Annotated[Settings, Depends(settings)]
 KeyDep = Annotated[keys.ApiKey, Depends(api_key)]
+WriterKeyDep = Annotated[keys.ApiKey, Depends(writer_key)]
 ListenerDep = Annotated[Listener, Depends(listener)]

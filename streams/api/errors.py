@@ -15,6 +15,11 @@ class Unauthorized(ApiError):
     code = "unauthorized"
 
 
+class ReadOnly(ApiError):
+    status = 403
+    code = "read_only"
+
+
 class NotFound(ApiError):
     status = 404
     code = "not_found"

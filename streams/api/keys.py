@@ -20,6 +20,7 @@ PREFIX = "dw_"
 class ApiKey:
     id: str
     name: str
+    read_only: bool = False
 
 
 def new_key() -> str:
@@ -31,27 +32,46 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def create_key(conn: Connection, name: str) -> tuple[ApiKey, str]:
+def create_key(conn: Connection, name: str, *, read_only: bool = False) -> tuple[ApiKey, str]:
     """A new key: its record and the key itself, which is not kept anywhere."""
     key = new_key()
-    record = ApiKey(uuid.uuid4().hex, name)
-    conn.execute(insert(KEYS), {"id": record.id, "name": name, "key_hash": hash_key(key)})
+    record = ApiKey(uuid.uuid4().hex, name, read_only)
+    conn.execute(
+        insert(KEYS),
+        {"id": record.id, "name": name, "key_hash": hash_key(key), "read_only": read_only},
+    )
     return record, key
 
 
 def lookup(conn: Connection, key: str) -> ApiKey | None:
     k = KEYS.c
     row = conn.execute(
-        select(k.id, k.name).where(k.key_hash == hash_key(key), k.revoked_at.is_(None))
+        select(k.id, k.name, k.read_only).where(k.key_hash == hash_key(key), k.revoked_at.is_(None))
     ).first()
-    return ApiKey(row.id, row.name) if row else None
+    return ApiKey(row.id, row.name, row.read_only) if row else None
 
 
-def list_keys(conn: Connection) -> list[tuple[str, str, str, str | None]]:
+def by_id(conn: Connection, key_id: str) -> ApiKey | None:
     k = KEYS.c
-    rows = conn.execute(select(k.id, k.name, k.created_at, k.revoked_at).order_by(k.created_at))
+    row = conn.execute(
+        select(k.id, k.name, k.read_only).where(k.id == key_id, k.revoked_at.is_(None))
+    ).first()
+    return ApiKey(row.id, row.name, row.read_only) if row else None
+
+
+def list_keys(conn: Connection) -> list[tuple[str, str, str, str | None, bool]]:
+    k = KEYS.c
+    rows = conn.execute(
+        select(k.id, k.name, k.created_at, k.revoked_at, k.read_only).order_by(k.created_at)
+    )
     return [
-        (r.id, r.name, r.created_at.isoformat(), r.revoked_at and r.revoked_at.isoformat())
+        (
+            r.id,
+            r.name,
+            r.created_at.isoformat(),
+            r.revoked_at and r.revoked_at.isoformat(),
+            r.read_only,
+        )
         for r in rows
     ]
 

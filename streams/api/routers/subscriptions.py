@@ -9,10 +9,22 @@ from fastapi import APIRouter, Query, Response
 from models.alerts import SubscriptionIn, SubscriptionOut, SubscriptionPatch
 from streams.alerts.ssrf import check_url
 from streams.api import repository
-from streams.api.deps import EngineDep, KeyDep, SettingsDep, check_filter_sizes
+from streams.api.deps import EngineDep, KeyDep, SettingsDep, WriterKeyDep, check_filter_sizes
 from streams.settings import Settings
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
+
+# What the OpenAPI document says of the writes a read-only key may not make.
+READ_ONLY_REFUSED: dict[int | str, dict[str, Any]] = {
+    403: {
+        "description": "the key is read-only",
+        "content": {
+            "application/json": {
+                "example": {"error": "read_only", "detail": "this API key is read-only: ..."}
+            }
+        },
+    }
+}
 
 
 def _check_url(url: object, settings: Settings) -> None:
@@ -20,9 +32,9 @@ def _check_url(url: object, settings: Settings) -> None:
         check_url(str(url), allow_private=settings.webhook_allow_private)
 
 
-@router.post("", status_code=201, response_model_exclude_none=True)
+@router.post("", status_code=201, response_model_exclude_none=True, responses=READ_ONLY_REFUSED)
 def create(
-    body: SubscriptionIn, key: KeyDep, engine: EngineDep, settings: SettingsDep
+    body: SubscriptionIn, key: WriterKeyDep, engine: EngineDep, settings: SettingsDep
 ) -> SubscriptionOut:
     """Subscribe. A webhook subscription without a secret gets one, shown in this answer only."""
     check_filter_sizes(body.filters, settings.max_filter_items)
@@ -43,9 +55,13 @@ def read(sub_id: str, key: KeyDep, engine: EngineDep) -> SubscriptionOut:
         return repository.get(conn, key.id, sub_id)
 
 
-@router.patch("/{sub_id}", response_model_exclude_none=True)
+@router.patch("/{sub_id}", response_model_exclude_none=True, responses=READ_ONLY_REFUSED)
 def change(
-    sub_id: str, body: SubscriptionPatch, key: KeyDep, engine: EngineDep, settings: SettingsDep
+    sub_id: str,
+    body: SubscriptionPatch,
+    key: WriterKeyDep,
+    engine: EngineDep,
+    settings: SettingsDep,
 ) -> SubscriptionOut:
     check_filter_sizes(body.filters, settings.max_filter_items)
     _check_url(body.webhook_url, settings)
@@ -53,8 +69,8 @@ def change(
         return repository.patch(conn, key.id, sub_id, body)
 
 
-@router.delete("/{sub_id}", status_code=204)
-def remove(sub_id: str, key: KeyDep, engine: EngineDep) -> Response:
+@router.delete("/{sub_id}", status_code=204, responses=READ_ONLY_REFUSED)
+def remove(sub_id: str, key: WriterKeyDep, engine: EngineDep) -> Response:
     with engine.begin() as conn:
         repository.remove(conn, key.id, sub_id)
     return Response(status_code=204)
