@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     webhook_concurrency: int = Field(default=8, ge=1, le=64, description="In flight per endpoint")
     max_request_bytes: int = Field(default=65_536, ge=1024, description="Largest API request body")
     max_filter_items: int = Field(default=200, ge=1, le=10_000, description="Per filter list")
+    session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 30, description="Dashboard sign-in lifetime"
+    )
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None

@@ -14,6 +14,7 @@ from streams.alerts.listen import ALERTS, Listener
 from streams.alerts.ssrf import UnsafeUrl
 from streams.api.errors import ApiError
 from streams.api.routers import alerts, health, reads, subscriptions
+from streams.dashboard.mount import mount
 from streams.db import engine_for
 from streams.settings import Settings
 from streams.stack import resolve_database_url
@@ -72,7 +73,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.listener.start()
+        changes_listener.start()
         yield
+        await changes_listener.stop()
         await app.state.listener.stop()
 
     app = FastAPI(
@@ -98,6 +101,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     for module in (subscriptions, reads, alerts, health):
         app.include_router(module.router)
+    changes_listener = mount(app, url)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     return app
 

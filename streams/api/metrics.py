@@ -66,8 +66,13 @@ def _one(name: str, kind: str, help_: str, value: Any, labels: str = "") -> list
     return [f"# HELP {name} {help_}", f"# TYPE {name} {kind}", f"{name}{labels} {value}"]
 
 
+def counts(conn: Connection) -> dict[str, Any]:
+    """Stored totals, delivery states and the age of the oldest work waiting per stage."""
+    return dict(conn.execute(text(_COUNTS)).mappings().one())
+
+
 def render(conn: Connection) -> str:
-    c = conn.execute(text(_COUNTS)).mappings().one()
+    c = counts(conn)
     lines: list[str] = []
     for what in ("articles", "events", "changes", "alerts"):
         lines += _one(f"dyadwatch_{what}_total", "counter", f"{what} stored", c[what])

@@ -1,0 +1,56 @@
+"""A subscription form's fields as the API's own request model, so both refuse alike."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from models.alerts import SubscriptionIn
+
+_LIST_SPLIT = re.compile(r"[\s,;]+")
+
+
+def _words(value: str) -> list[str]:
+    return [w for w in _LIST_SPLIT.split(value.strip()) if w]
+
+
+def subscription_from_form(form: dict[str, list[str]]) -> SubscriptionIn:
+    """Raises ValueError with a sentence a person can act on."""
+
+    def one(field: str) -> str:
+        return (form.get(field) or [""])[0].strip()
+
+    filters: dict[str, Any] = {
+        "countries": _words(one("countries")),
+        "pairs": _words(one("pairs")),
+        "dimensions": form.get("dimensions", []),
+        "event_types": form.get("event_types", []),
+        "statuses": form.get("statuses", []),
+        "signals": one("signals") == "on",
+    }
+    if one("min_confidence"):
+        filters["min_confidence"] = one("min_confidence")
+    if one("min_sources"):
+        filters["min_sources"] = one("min_sources")
+    body: dict[str, Any] = {"filters": filters, "channel": one("channel") or "sse"}
+    if one("name"):
+        body["name"] = one("name")
+    if body["channel"] == "webhook":
+        body["webhook_url"] = one("webhook_url") or None
+        if one("secret"):
+            body["secret"] = one("secret")
+    try:
+        return SubscriptionIn.model_validate(body)
+    except ValidationError as exc:
+        raise ValueError(_sentence(exc)) from None
+
+
+def _sentence(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"] if not isinstance(p, int))
+        where = where.removeprefix("filters.") or "form"
+        problems.append(f"{where.replace('_', ' ')}: {error['msg']}")
+    return "; ".join(problems)
