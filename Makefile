@@ -30,6 +30,7 @@ run: $(STAMP) ## start the embedded stack, ingest the seed article, show the eve
 	$(BIN)/dyadwatch report status --pair US-RU
 	@echo
 	@echo "The stack keeps running: psql \"\$$($(BIN)/dyadwatch db-url --libpq)\" · stop it with: $(BIN)/dyadwatch down"
+	@echo "Dashboard: $$($(BIN)/dyadwatch api-url)/ · sign in with a key from: $(BIN)/dyadwatch apikey create --name you"
 
 down: $(STAMP) ## stop the embedded stack
 	$(BIN)/dyadwatch down
