@@ -17,7 +17,12 @@ from sqlalchemy import Engine, create_engine, text
 from streams.api.keys import create_key
 from streams.settings import Settings
 from streams.topics import Topics, ensure_topics
-from tests.integration.alerts_support import alert_env, start_alerts_worker, start_api
+from tests.integration.alerts_support import (
+    Receiver,
+    alert_env,
+    start_alerts_worker,
+    start_api,
+)
 from tests.integration.browser import (
     screenshot,
     screenshots_dir,
@@ -67,6 +72,10 @@ def new_key(engine: Engine, name: str, *, read_only: bool = False) -> str:
         return create_key(conn, name, read_only=read_only)[1]
 
 
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
 def ingest(settings: Settings, path: Path, published: str) -> None:
     argv = ["ingest", str(path), "--quiet", "--published-at", published]
     subprocess.run(
@@ -87,10 +96,26 @@ def pair_rows(driver: WebDriver) -> dict[str, str]:
     return {r.get_attribute("data-dyad") or "": r.get_attribute("data-state") or "" for r in rows}
 
 
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
 def test_seed_state_history_evidence_and_live_feed(
-    settings: Settings, engine: Engine, api: str, browser: WebDriver, tmp_path: Path
+    settings: Settings,
+    engine: Engine,
+    api: str,
+    browser: WebDriver,
+    receiver: Receiver,
+    tmp_path: Path,
 ) -> None:
     shots = screenshots_dir(tmp_path)
+    analyst = new_key(engine, "analyst")
+    hook = {"channel": "webhook", "webhook_url": receiver.url, "filters": {"pairs": ["US-VE"]}}
+    made = httpx.post(f"{api}/v1/subscriptions", json=hook, headers=auth(analyst))
+    assert made.status_code == 201, made.text
     worker = start_alerts_worker(settings, tmp_path / "worker.log")
     try:
         ingest(settings, SEED, "2022-03-06")
@@ -107,7 +132,7 @@ def test_seed_state_history_evidence_and_live_feed(
         assert browser.get_cookie("dyadwatch_session") is None
         screenshot(browser, shots, "sign-in-refused")
 
-        sign_in(browser, api, new_key(engine, "analyst"))
+        sign_in(browser, api, analyst)
         until(browser, lambda d: d.current_url == f"{api}/", 10, "the overview after sign-in")
         cookie = browser.get_cookie("dyadwatch_session")
         assert cookie and cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
@@ -162,6 +187,16 @@ def test_seed_state_history_evidence_and_live_feed(
         assert articles.split()[-1] == "1"
         screenshot(browser, shots, "health")
 
+        # The subscription's webhook deliveries, with their status codes.
+        wait_for(lambda: len(receiver.accepted()) >= 2, 60, "the seed's two webhooks")
+        wait_for(
+            lambda: count(engine, "SELECT count(*) FROM delivery_attempts") >= 2, 10, "attempts"
+        )
+        browser.get(f"{api}/subscriptions")
+        rows = texts(browser, f"li[data-id='{made.json()['id']}'] .deliveries tbody tr")
+        assert len(rows) == 2 and all("delivered" in r and "204" in r for r in rows), rows
+        screenshot(browser, shots, "subscriptions-deliveries")
+
         # A new article's change reaches the open overview over the stream, with no reload.
         browser.get(f"{api}/")
         until(browser, lambda d: d.find_element(By.ID, "live-status").text == "live", 15, "live")
@@ -206,10 +241,10 @@ def test_read_only_key_looks_but_cannot_subscribe(
     answer = httpx.post(
         f"{api}/v1/subscriptions",
         json={"channel": "sse", "filters": {"pairs": ["US-VE"]}},
-        headers={"Authorization": f"Bearer {viewer}"},
+        headers=auth(viewer),
     )
     assert answer.status_code == 403 and answer.json()["error"] == "read_only"
-    listed = httpx.get(f"{api}/v1/subscriptions", headers={"Authorization": f"Bearer {viewer}"})
+    listed = httpx.get(f"{api}/v1/subscriptions", headers=auth(viewer))
     assert listed.status_code == 200 and listed.json() == []
     assert count(engine, "SELECT count(*) FROM subscriptions") == 0
 
@@ -227,7 +262,7 @@ def test_a_writer_key_subscribes_pauses_and_deletes_through_the_page(
     form.find_element(By.CSS_SELECTOR, "input[name=dimensions][value=sanctions]").click()
     submit(browser, form.find_element(By.ID, "create"))
     assert browser.find_element(By.ID, "notice").text == "Subscription created."
-    made = httpx.get(f"{api}/v1/subscriptions", headers={"Authorization": f"Bearer {writer}"})
+    made = httpx.get(f"{api}/v1/subscriptions", headers=auth(writer))
     [sub] = made.json()
     assert sub["filters"]["pairs"] == ["US-VE"] and sub["filters"]["dimensions"] == ["sanctions"]
     assert sub["channel"] == "sse" and sub["active"] is True
