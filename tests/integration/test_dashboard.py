@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy import Engine, create_engine, text
 
@@ -218,13 +219,37 @@ def test_seed_state_history_evidence_and_live_feed(
         worker.stop()
 
 
+def cli(settings: Settings, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "streams.cli", *argv],
+        env=alert_env(settings),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
 def test_read_only_key_looks_but_cannot_subscribe(
-    engine: Engine, api: str, browser: WebDriver, tmp_path: Path
+    settings: Settings, engine: Engine, api: str, browser: WebDriver, tmp_path: Path
 ) -> None:
     shots = screenshots_dir(tmp_path)
-    viewer = new_key(engine, "viewer", read_only=True)
+    made = cli(settings, "apikey", "create", "--name", "viewer", "--read-only")
+    viewer = made.stdout.strip()
+    assert "read-only key id" in made.stderr
+    [listed] = [
+        line for line in cli(settings, "apikey", "list").stdout.splitlines() if "viewer" in line
+    ]
+    assert listed.endswith("active  read-only")
     sign_in(browser, api, viewer)
     until(browser, lambda d: d.current_url == f"{api}/", 10, "the overview after sign-in")
+    assert "read-only" in browser.find_element(By.CSS_SELECTOR, ".who").text
+
+    # From the keyboard: the first Tab reaches "Skip to content", which leads into the page.
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert focused.text == "Skip to content"
+    focused.send_keys(Keys.ENTER)
+    until(browser, lambda d: d.switch_to.active_element.get_attribute("id") == "main", 5, "main")
     browser.get(f"{api}/subscriptions")
     assert "read-only" in browser.find_element(By.ID, "read-only").text
     assert not browser.find_elements(By.ID, "new-subscription")
