@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from streams.dashboard.display import baseline, name
+from streams.dashboard.display import baseline, name, tone
 from streams.state.report import since_text
 
 
@@ -27,7 +27,8 @@ def feed_item(change: dict[str, Any]) -> dict[str, Any]:
         "dyad": change["dyad"],
         "dimension": dimension,
         "what": what,
-        "tone_state": state if change["kind"] == "state" else "signal",
+        # The colour travels with the item, so the page's script keeps no list of states.
+        "tone": tone(state) if change["kind"] == "state" else "signal",
         "parties": f"{name(change['actor'])} → {name(change['target'])}",
         "since": since_text(day, change.get("precision"), change.get("basis")),
         "evidence": evidence if len(evidence) <= 160 else evidence[:157] + "…",

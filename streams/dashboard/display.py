@@ -49,11 +49,6 @@ def name(code: str, lang: str = "en") -> str:
     return country_name(code, lang)
 
 
-def pair_codes(pair: str) -> tuple[str, str]:
-    a, _, b = pair.partition("-")
-    return a, b
-
-
 def since(row: dict[str, Any]) -> str:
     """ "2019" for a year the text states, "by 2022-03-06" for a publication date."""
     day = row.get("since") or row.get("valid_from")

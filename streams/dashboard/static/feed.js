@@ -6,9 +6,6 @@
   const status = document.getElementById("live-status");
   if (!list || !window.EventSource) return;
   const KEEP = 50;
-  const TONES = { normal: "calm", none: "calm", restored: "back", lifted: "back", resumed: "back",
-    downgraded: "strained", reduced: "strained", eased: "strained", severed: "broken",
-    halted: "broken", active: "broken" };
 
   function span(cls, text) {
     const el = document.createElement("span");
@@ -25,7 +22,7 @@
     pair.href = "/dyads/" + encodeURIComponent(item.dyad);
     pair.textContent = item.dyad;
     li.append(pair, span("dim", item.dimension),
-      span("state tone-" + (TONES[item.tone_state] || "signal"), item.what),
+      span("state tone-" + item.tone, item.what),
       span("when", item.since), span("parties", item.parties));
     return li;
   }

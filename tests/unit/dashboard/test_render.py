@@ -85,6 +85,7 @@ def test_feed_entry_escapes_the_change() -> None:
     }
     item = feed_item(change)
     assert item["what"] == "none → active" and item["since"] == "by 2022-03-06"
+    assert item["tone"] == "broken"
     macro = environment().get_template("macros.html").module.feed_entry  # type: ignore[attr-defined]
     shown = str(macro({**item, "parties": HOSTILE}))
     assert "<script>" not in shown and "&lt;script&gt;" in shown
