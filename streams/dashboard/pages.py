@@ -89,12 +89,14 @@ def _evidence_rows(pair: str, found: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
-@router.get("/dyads/{dyad}", response_class=HTMLResponse)
-def dyad(dyad: str, who: ViewerDep, engine: EngineDep) -> HTMLResponse:
+@router.get("/dyads/{dyad}", response_class=HTMLResponse, response_model=None)
+def dyad(dyad: str, who: ViewerDep, engine: EngineDep) -> HTMLResponse | RedirectResponse:
     try:
         pair = normalize_pair(dyad[:12])
     except DyadwatchError:
         raise Refused(404, "A pair is two country codes joined by a dash, like US-VE.") from None
+    if pair != dyad:  # VE-US and us-ve are the same pair: one address for it
+        return RedirectResponse(f"/dyads/{pair}", status_code=308)
     with engine.connect() as conn:
         periods = queries.history(conn, pair=pair)
         signals = queries.signal_history(conn, pair=pair)

@@ -173,6 +173,8 @@ def test_seed_state_history_evidence_and_live_feed(
         marked = [m.text for m in severed[0].find_elements(By.CSS_SELECTOR, "mark.party")]
         assert "فنزويلا" in marked and "الولايات المتحدة" in marked
         screenshot(browser, shots, "dyad-US-VE")
+        browser.get(f"{api}/dyads/ve-us")
+        assert browser.current_url == f"{api}/dyads/US-VE"
         screenshot(browser, shots, "dyad-US-VE-phone", width=390)
         browser.set_window_size(1280, 900)
 

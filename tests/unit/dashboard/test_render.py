@@ -8,6 +8,7 @@ from typing import Any
 from streams.api.keys import ApiKey
 from streams.dashboard.auth import Viewer
 from streams.dashboard.changes import feed_item
+from streams.dashboard.display import direction
 from streams.dashboard.highlight import segments
 from streams.dashboard.render import SECURITY_HEADERS, environment, html
 from streams.dashboard.timeline import axis_for, tracks
@@ -62,6 +63,17 @@ def test_hostile_sentence_renders_inert() -> None:
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert '<mark class="party" title="United States">US</mark>' in page
     assert "&lt;b&gt;name&lt;/b&gt;" in page  # the key's name, in the header
+
+
+def test_direction_follows_the_language() -> None:
+    assert [direction(lang) for lang in ("ar", "fa-IR", "en", "ru", "", None)] == [
+        "rtl",
+        "rtl",
+        "ltr",
+        "ltr",
+        "ltr",
+        "ltr",
+    ]
 
 
 def test_arabic_sentence_carries_its_language_and_direction() -> None:
