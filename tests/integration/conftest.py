@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine
 
 from streams.db import migrate
 from streams.services.kafka import java_available, start_kafka, start_tansu
 from streams.services.postgres import create_database, drop_database, start_postgres, with_database
 from streams.settings import Settings
+from streams.topics import Topics, ensure_topics
+from tests.integration.alerts_support import start_api
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,23 @@ def database_url(pg_server: str) -> Iterator[str]:
     migrate(url)
     yield url
     drop_database(pg_server, name)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def api(settings: Settings, tmp_path: Path) -> Iterator[str]:
+    """The API server on the test's database and broker; its base URL."""
+    assert settings.kafka_bootstrap
+    ensure_topics(settings.kafka_bootstrap, Topics.from_settings(settings), settings)
+    process, base = start_api(settings, tmp_path / "api.log")
+    yield base
+    process.stop()
 
 
 @pytest.fixture

@@ -13,14 +13,14 @@ from typing import Any
 import httpx
 import pytest
 from kafka import KafkaProducer
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from models.state import DyadChange
 from streams.alerts.match import alert_id
 from streams.alerts.signing import HEADER, verify
 from streams.api.keys import create_key
 from streams.settings import Settings
-from streams.topics import Topics, ensure_topics
+from streams.topics import Topics
 from tests.integration.alerts_support import (
     Receiver,
     SseClient,
@@ -37,26 +37,10 @@ SECRET = "a-long-enough-test-secret"
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r
     r.close()
-
-
-@pytest.fixture
-def api(settings: Settings, tmp_path: Path) -> Iterator[str]:
-    assert settings.kafka_bootstrap
-    ensure_topics(settings.kafka_bootstrap, Topics.from_settings(settings), settings)
-    process, base = start_api(settings, tmp_path / "api.log")
-    yield base
-    process.stop()
 
 
 def new_key(engine: Engine, name: str = "test") -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from models.events import Article, DetectedEvent, Evidence
 from streams.detect.repository import save_batch
@@ -59,13 +59,6 @@ def _stream(seed: int, n: int) -> list[DetectedEvent]:
             )
         )
     return out
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = create_engine(database_url)
-    yield eng
-    eng.dispose()
 
 
 def _store(engine: Engine, events: Sequence[DetectedEvent]) -> None:

@@ -13,16 +13,14 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from streams.api.keys import create_key
 from streams.settings import Settings
-from streams.topics import Topics, ensure_topics
 from tests.integration.alerts_support import (
     Receiver,
     alert_env,
     start_alerts_worker,
-    start_api,
 )
 from tests.integration.browser import (
     screenshot,
@@ -43,22 +41,6 @@ NEW_ARTICLE = (
     "Paris, 14 March 2023. France imposed new sanctions on Iran on Monday, freezing the "
     "assets of several officials, the French foreign ministry said.\n"
 )
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def api(settings: Settings, tmp_path: Path) -> Iterator[str]:
-    assert settings.kafka_bootstrap
-    ensure_topics(settings.kafka_bootstrap, Topics.from_settings(settings), settings)
-    process, base = start_api(settings, tmp_path / "api.log")
-    yield base
-    process.stop()
 
 
 @pytest.fixture

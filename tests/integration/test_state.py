@@ -8,7 +8,6 @@ import io
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +34,6 @@ from tests.integration.conftest import Process, consume_keyed_ids, settings_env,
 pytestmark = pytest.mark.integration
 
 D = dt.date
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = create_engine(database_url)
-    yield eng
-    eng.dispose()
 
 
 def event(
