@@ -25,7 +25,6 @@ from streams.services.kafka import java_available, start_kafka, start_tansu
 from streams.services.postgres import create_database, drop_database, start_postgres, with_database
 from streams.settings import Settings
 from streams.topics import Topics, ensure_topics
-from tests.integration.alerts_support import start_api
 
 
 @dataclass(frozen=True)
@@ -78,6 +77,9 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def api(settings: Settings, tmp_path: Path) -> Iterator[str]:
     """The API server on the test's database and broker; its base URL."""
+    # alerts_support imports this module, so it is imported when the fixture runs.
+    from tests.integration.alerts_support import start_api
+
     assert settings.kafka_bootstrap
     ensure_topics(settings.kafka_bootstrap, Topics.from_settings(settings), settings)
     process, base = start_api(settings, tmp_path / "api.log")
