@@ -6,10 +6,7 @@ after the last change it showed. PostgreSQL NOTIFY on `dyad_changes` wakes the s
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
@@ -19,6 +16,7 @@ from streams.alerts.listen import Listener
 from streams.api import reads
 from streams.api.deps import EngineDep
 from streams.api.errors import Invalid
+from streams.api.sse import event_stream
 from streams.dashboard.auth import Refused, ViewerDep
 from streams.dashboard.changes import feed_item
 
@@ -26,7 +24,6 @@ router = APIRouter(include_in_schema=False)
 
 CHANGES = "dyadwatch_changes"
 PAGE = 50
-KEEPALIVE = 15.0
 
 
 def changes_listener(request: Request) -> Listener:
@@ -50,30 +47,17 @@ async def stream(
             raise Refused(400, "That feed position is not one this dashboard gave out.") from None
     listener = changes_listener(request)
 
-    async def events() -> AsyncIterator[str]:
-        position = cursor
-        yield "retry: 2000\n\n"
-        while not await request.is_disconnected():
-            seen = listener.generation
-            page = await asyncio.to_thread(_page, engine, position)
-            for item, at in page:
-                position = at
-                data = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-                yield f"id: {at}\nevent: change\ndata: {data}\n\n"
-            if len(page) == PAGE:
-                continue
-            if await listener.wait(seen, KEEPALIVE) == seen:
-                yield ": keepalive\n\n"
+    def fetch(position: str | None) -> list[tuple[str | None, object]]:
+        return _page(engine, position)
 
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+    return event_stream(request, listener, fetch, cursor, event="change", page=PAGE, retry_ms=2000)
 
 
-def _page(engine: Engine, cursor: str | None) -> list[tuple[dict[str, Any], str]]:
+def _page(engine: Engine, cursor: str | None) -> list[tuple[str | None, object]]:
     with engine.connect() as conn:
         found = reads.changes(conn, since=None, cursor=cursor, dyad=None, limit=PAGE)
-    out = []
+    out: list[tuple[str | None, object]] = []
     for change in found["changes"]:
         at = reads.encode_cursor(change["recorded_at"], change["id"])
-        out.append((feed_item(change), at))
+        out.append((at, feed_item(change)))
     return out

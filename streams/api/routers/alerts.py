@@ -8,8 +8,6 @@ stream as soon as an alert is stored; a comment every 15 s keeps proxies from cl
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -18,11 +16,11 @@ from fastapi.responses import StreamingResponse
 from streams.api import reads
 from streams.api.deps import EngineDep, KeyDep, ListenerDep
 from streams.api.errors import Invalid
+from streams.api.sse import event_stream
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 
 PAGE = 200
-KEEPALIVE = 15.0
 
 
 @router.get("/stream", response_class=StreamingResponse)
@@ -44,22 +42,10 @@ async def stream(
     else:
         start = await asyncio.to_thread(_latest, engine, key.id)
 
-    async def events() -> AsyncIterator[str]:
-        seq = start
-        yield "retry: 1000\n\n"
-        while not await request.is_disconnected():
-            seen = listener.generation
-            rows = await asyncio.to_thread(_after, engine, key.id, seq)
-            for seq, payload in rows:
-                data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-                yield f"id: {seq}\nevent: alert\ndata: {data}\n\n"
-            if len(rows) == PAGE:
-                continue
-            if await listener.wait(seen, KEEPALIVE) == seen:
-                yield ": keepalive\n\n"
+    def fetch(seq: int) -> list[tuple[int, object]]:
+        return _after(engine, key.id, seq)
 
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+    return event_stream(request, listener, fetch, start, event="alert", page=PAGE, retry_ms=1000)
 
 
 def _latest(engine: EngineDep, key_id: str) -> int:
