@@ -141,6 +141,16 @@ def _matrix(rows: Sequence[Sequence[str]]) -> Any:
     return csr_matrix((data, indices, indptr), shape=(len(rows), 1 << 20))
 
 
+def _compact(x: Any) -> tuple[Any, Any]:
+    """The hashed columns some row uses, and the matrix cut down to them. An unused column
+    gets no weight under L2 anyway; leaving the million empty ones out makes each fit
+    several times faster and changes nothing else."""
+    import numpy as np
+
+    used = np.unique(x.indices)
+    return used, x[:, used]
+
+
 def _heads(labels: Sequence[str], coefs: Any, intercepts: Sequence[float]) -> LinearHeads:
     import numpy as np
 
@@ -196,9 +206,9 @@ def _fit_types(items: Sequence[Item], c: float, seed: int) -> LinearHeads:
     from sklearn.linear_model import LogisticRegression
 
     rows, targets, owners, patterned = _type_rows(items)
-    x = _matrix(rows)
+    used, x = _compact(_matrix(rows))
     y = np.array(targets)
-    coefs = np.zeros((len(EVENT_TYPES), x.shape[1]))
+    coefs = np.zeros((len(EVENT_TYPES), 1 << 20))
     intercepts = []
     for k in range(len(EVENT_TYPES)):
         labels = y[:, k].copy()
@@ -227,7 +237,7 @@ def _fit_types(items: Sequence[Item], c: float, seed: int) -> LinearHeads:
                 ] < best_score - _KEEP_MARGIN:
                     labels[i] = -1
         assert fitted is not None
-        coefs[k] = fitted.coef_[0]
+        coefs[k, used] = fitted.coef_[0]
         intercepts.append(float(fitted.intercept_[0]))
     return _heads(EVENT_TYPES, coefs, intercepts)
 
@@ -253,13 +263,16 @@ def _fit_statuses(items: Sequence[Item], types: LinearHeads, c: float, seed: int
                 continue
             rows.append(status_features(item.reading.reader, chosen.instance, key[0]))
             labels.append(STATUSES.index(event["status"]))
+    used, x = _compact(_matrix(rows))
     model = LogisticRegression(C=c, max_iter=3000, random_state=seed)
-    model.fit(_matrix(rows), np.array(labels))
+    model.fit(x, np.array(labels))
     present = list(model.classes_)
     coefs = np.zeros((len(STATUSES), 1 << 20))
     intercepts = [-8.0] * len(STATUSES)
     for row, label in enumerate(present):
-        coefs[label] = model.coef_[row] if len(present) > 2 else model.coef_[0] * (row * 2 - 1)
+        coefs[label, used] = (
+            model.coef_[row] if len(present) > 2 else model.coef_[0] * (row * 2 - 1)
+        )
         intercepts[label] = float(
             model.intercept_[row] if len(present) > 2 else model.intercept_[0] * (row * 2 - 1)
         )
