@@ -118,7 +118,7 @@ def _foreground(settings: Settings, n_workers: int) -> int:
             worker_procs.append(_spawn_worker(env, logs / f"{name}.log", name.split("-")[0]))
         _wait_healthy(api_url, worker_procs[names.index("api")], logs / "api.log")
         # Up means ready: every worker has joined its group and holds its partitions.
-        for name, proc in zip(names[:n_workers], worker_procs, strict=True):
+        for name, proc in zip(names[:n_workers], worker_procs[:n_workers], strict=True):
             _wait_assigned(proc, logs / f"{name}.log", starts[name])
         state = StackState(bootstrap, database_url, api_url, os.getpid(), broker)
         state.write(home)
