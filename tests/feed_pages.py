@@ -47,13 +47,18 @@ def article_page(
     lang: str,
     canonical: str,
     date: str,
+    teasers: tuple[str, ...] = (),
+    teaser_box: str = '<div class="more">',
 ) -> bytes:
-    """A news page as sites make them: the article among navigation, sidebar and footer."""
+    """A news page as sites make them: the article among navigation, sidebar and footer, and
+    below it, when given, a box of other stories' opening lines as plain paragraphs."""
     direction = "rtl" if lang == "ar" else "ltr"
     paragraphs = "\n".join(f"<p>{escape(p)}</p>" for p in body)
     related = "\n".join(
         f'<li><a href="/other/{i}">{escape(s)}</a></li>' for i, s in enumerate(sidebar)
     )
+    tag = teaser_box[1:].split(maxsplit=1)[0].rstrip(">")
+    more = "".join(f"{teaser_box}<p>{escape(t)}</p></{tag}>" for t in teasers)
     links = " ".join(f'<a href="/{i}">{escape(word)}</a>' for i, word in enumerate(nav.split()))
     return f"""<!DOCTYPE html>
 <html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">
@@ -70,6 +75,7 @@ def article_page(
 {paragraphs}
 </article>
 <aside class="related"><h2>Related</h2><ul>{related}</ul></aside>
+{more}
 </main>
 <footer><p>{escape(footer)}</p></footer>
 </body></html>""".encode()

@@ -6,9 +6,9 @@ its description, without markup) is shorter than `DYADWATCH_FULL_TEXT_MIN_CHARS`
 default). Feeds that carry whole articles clear that length and are published as they are;
 two-line teasers do not, and are replaced by the body of their page.
 
-The body is what trafilatura keeps of the page: the article's paragraphs, without the site's
-navigation, related-stories boxes, comments or footer, which would otherwise reach the
-detector as if the article said them."""
+The body is what trafilatura keeps of the page, once the boxes of other stories are cut: the
+article's paragraphs, without the site's navigation, related-stories boxes, comments or
+footer, which would otherwise reach the detector as if the article said them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,47 @@ from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
+
+# Boxes of other stories that sites print inside or below the article, named by the words
+# their class or id carry. trafilatura drops menus, link lists and footers by itself, but
+# keeps a box of plain teaser paragraphs as if the article went on; these are cut first.
+# An unmarked box is still read as body: that is the known limit of any extractor here.
+OTHER_STORY_MARKERS = (
+    "related",
+    "more-stories",
+    "more_stories",
+    "morestories",
+    "read-also",
+    "read_also",
+    "see-also",
+    "recommend",
+    "most-read",
+    "mostread",
+    "popular",
+    "trending",
+    "teaser",
+    "outbrain",
+    "taboola",
+)
+_OTHER_STORY_TOKENS = ("more",)  # too short to match inside other words: whole tokens only
+
+
+def _other_stories_xpath() -> str:
+    tests = [
+        f"contains(translate(@{attr}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'),"
+        f" '{marker}')"
+        for marker in OTHER_STORY_MARKERS
+        for attr in ("class", "id")
+    ]
+    tests += [
+        f"contains(concat(' ', normalize-space(@{attr}), ' '), ' {token} ')"
+        for token in _OTHER_STORY_TOKENS
+        for attr in ("class", "id")
+    ]
+    return "//*[not(self::body) and not(self::html) and (" + " or ".join(tests) + ")]"
+
+
+PRUNE_OTHER_STORIES = _other_stories_xpath()
 
 # Below this the extraction found a caption or a cookie notice, not an article.
 MIN_BODY_CHARS = 80
@@ -57,6 +98,7 @@ def extract_page(html: bytes, url: str) -> Page | None:
         # Precision over recall: a sidebar headline kept as text is a sentence the detector
         # reads; a paragraph lost costs less.
         favor_precision=True,
+        prune_xpath=PRUNE_OTHER_STORIES,
     )
     if found is None:
         return None

@@ -67,3 +67,48 @@ def test_merge_keeps_the_feeds_fields_and_fills_the_rest() -> None:
     dated = {**record, "published_at": "2026-03-01", "lang": "ar"}
     merged = merge(dated, page)
     assert (merged["published_at"], merged["lang"]) == ("2026-03-01", "ar")
+
+
+# Two other stories' openings, long enough to read as body text: trafilatura alone keeps
+# them when their box is marked only by its class or id.
+TEASERS = (
+    "Peru and Bolivia signed a border accord on Friday after a decade of talks, settling the"
+    " line across the high plain and opening two new crossings for trucks. Negotiators from"
+    " both capitals said the text would go to their parliaments next month, and traders in"
+    " the border towns welcomed the news.",
+    "Egypt reopened its consulate in Benghazi on Sunday, ending a closure of several years."
+    " The foreign ministry in Cairo said consular staff would first serve Egyptian workers in"
+    " eastern Libya and later issue visas, and that the move followed talks with local"
+    " authorities on the safety of the mission.",
+)
+
+
+@pytest.mark.parametrize(
+    "box",
+    ['<div class="more">', '<section class="related-articles">', '<div id="Read-Also">'],
+)
+def test_a_box_of_other_stories_below_the_article_is_cut(box: str) -> None:
+    html = pages.article_page(
+        title="Norway imposes sanctions on Belarus",
+        body=pages.ENGLISH_BODY,
+        nav=pages.ENGLISH_NAV,
+        sidebar=pages.ENGLISH_SIDEBAR,
+        footer=pages.ENGLISH_FOOTER,
+        lang="en",
+        canonical="https://ledger.example/a",
+        date="2026-03-03",
+        teasers=TEASERS,
+        teaser_box=box,
+    )
+    page = extract_page(html, "https://ledger.example/a")
+    assert page is not None
+    assert all(p in page.text for p in pages.ENGLISH_BODY)
+    assert not any(t in page.text for t in TEASERS)
+
+
+def test_words_that_merely_contain_more_do_not_cut_the_article() -> None:
+    html = pages.english_page("https://ledger.example/a").replace(
+        b"<article>", b'<article class="story moreover-layout">'
+    )
+    page = extract_page(html, "https://ledger.example/a")
+    assert page is not None and pages.ENGLISH_BODY[0] in page.text
