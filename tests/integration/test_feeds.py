@@ -8,6 +8,7 @@ nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +22,7 @@ from streams.settings import Settings
 from streams.topics import Topics, ensure_topics
 from tests import feed_pages as pages
 from tests.feed_pages import Item
+from tests.integration.conftest import wait_for
 from tests.integration.feeds_support import Clock, read_topic
 from tests.site import Route, Site, serve
 
@@ -260,3 +262,23 @@ def test_hostile_feeds_publish_nothing_and_bad_items_are_dead_lettered(
         ("ingest", "no_text", {"source": mixed, "item": "empty-1"})
     ]
     assert health(engine, mixed).items_seen == 3  # the bad item is not rejected again
+
+
+def test_the_poll_loop_polls_due_feeds_until_stopped(
+    engine: Engine, feed_settings: Settings, publisher: Publisher, site: Site
+) -> None:
+    serve_arabic(site)
+    follow(engine, site.url("/ar.atom"), 10, lang="ar")
+    quick = feed_settings.model_copy(update={"feed_poll_seconds": 0.2})
+    poller = Poller(engine, publisher, quick)  # the real clock
+    stop = threading.Event()
+    loop = threading.Thread(target=poller.run, args=(stop,), kwargs={"progress": False})
+    loop.start()
+    try:
+        wait_for(lambda: poller.counts["items_new"] == 2, 30, "the loop to publish two items")
+        assert site.hits["/ar.atom"] == 1  # due again only after its ten seconds
+    finally:
+        stop.set()
+        loop.join(timeout=10)
+        poller.close()
+    assert not loop.is_alive()
