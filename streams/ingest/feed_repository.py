@@ -7,7 +7,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, RowMapping, Table, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    RowMapping,
+    Table,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 
 from models.feeds import FeedHealth, FeedItemRow, FeedRow
@@ -53,19 +63,19 @@ def list_all(conn: Connection) -> list[FeedHealth]:
     return [_health(row) for row in rows]
 
 
-def _ref(ref: str) -> object:
+def _ref(ref: str) -> ColumnElement[bool]:
     """A feed named by its id or its URL."""
     return or_(FEEDS.c.id == ref, FEEDS.c.url == ref)
 
 
 def get(conn: Connection, ref: str) -> FeedHealth | None:
-    row = conn.execute(select(FEEDS).where(_ref(ref))).mappings().first()  # type: ignore[arg-type]
+    row = conn.execute(select(FEEDS).where(_ref(ref))).mappings().first()
     return _health(row) if row else None
 
 
 def remove(conn: Connection, ref: str) -> bool:
     """Stop following a feed; its remembered items go with it."""
-    return bool(conn.execute(delete(FEEDS).where(_ref(ref))).rowcount)  # type: ignore[arg-type]
+    return bool(conn.execute(delete(FEEDS).where(_ref(ref))).rowcount)
 
 
 def set_paused(conn: Connection, ref: str, paused: bool) -> FeedHealth | None:
@@ -73,7 +83,7 @@ def set_paused(conn: Connection, ref: str, paused: bool) -> FeedHealth | None:
     if not paused:
         # A resumed feed is polled at once, with its failures forgiven.
         values.update(next_due_at=func.now(), failures=0)
-    statement = update(FEEDS).where(_ref(ref)).values(**values).returning(*FEEDS.c)  # type: ignore[arg-type]
+    statement = update(FEEDS).where(_ref(ref)).values(**values).returning(*FEEDS.c)
     row = conn.execute(statement).mappings().first()
     return _health(row) if row else None
 
