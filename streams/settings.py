@@ -54,7 +54,11 @@ class Settings(BaseSettings):
     api_url: str | None = Field(default=None, description="API base URL for the CLI")
     api_key: SecretStr | None = Field(default=None, description="Key the CLI sends to the API")
     public_url: str = Field(default="", description="Base URL of links inside alerts")
-    webhook_allow_private: bool = Field(default=False, description="Allow private addresses")
+    # One switch for every URL fetched or called on a user's say: webhooks, feeds, article pages.
+    allow_private_urls: bool = Field(
+        default=False, description="Allow private, loopback and link-local addresses"
+    )
+    webhook_allow_private: bool = Field(default=False, description="Alias of allow_private_urls")
     webhook_timeout: float = Field(default=5.0, gt=0, le=60, description="Seconds per attempt")
     webhook_max_attempts: int = Field(default=20, ge=1, le=100)
     webhook_backoff_base: float = Field(default=1.0, gt=0, description="First retry delay")
@@ -65,6 +69,23 @@ class Settings(BaseSettings):
     session_hours: float = Field(
         default=12.0, gt=0, le=24 * 30, description="Dashboard sign-in lifetime"
     )
+    # Feeds: the poller and the article pages it fetches for items that carry only a summary.
+    feed_timeout: float = Field(default=10.0, gt=0, le=120, description="Seconds per request")
+    feed_max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest feed or page")
+    feed_max_redirects: int = Field(default=5, ge=0, le=20)
+    feed_backoff_cap: float = Field(
+        default=6 * 3600.0, gt=0, description="Longest wait after failures"
+    )
+    feed_poll_seconds: float = Field(
+        default=5.0, gt=0, le=3600, description="How often the poller looks for due feeds"
+    )
+    full_text_min_chars: int = Field(
+        default=600, ge=0, description="An item's text shorter than this is a summary"
+    )
+
+    def private_urls_allowed(self) -> bool:
+        """DYADWATCH_ALLOW_PRIVATE_URLS, or its older webhook-only name, kept as an alias."""
+        return self.allow_private_urls or self.webhook_allow_private
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None

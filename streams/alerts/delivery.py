@@ -59,7 +59,7 @@ class Deliverer:
             settings.webhook_backoff_cap,
             settings.webhook_max_attempts,
         )
-        self.allow_private = settings.webhook_allow_private
+        self.allow_private = settings.private_urls_allowed()
         self.timeout = settings.webhook_timeout
         self.slots = settings.webhook_concurrency
         self.resolver = resolver

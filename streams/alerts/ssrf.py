@@ -1,8 +1,10 @@
-"""Server-side request forgery guard for webhook URLs.
+"""Server-side request forgery guard for the URLs we call on a user's say: webhooks, feeds and
+the article pages of feed items.
 
-A subscriber chooses the URL our servers will POST to, so without this check anyone with a
-key could make us reach the database, a cloud metadata service or an admin port. Checked when
-a subscription is saved and again before every attempt, since DNS answers can change.
+A subscriber chooses the URL our servers will POST to, and whoever adds a feed the URLs we GET,
+so without this check anyone with a key could make us reach the database, a cloud metadata
+service or an admin port. Checked when a subscription or feed is saved and again before every
+request (and every redirect), since DNS answers can change.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ MAX_URL_LENGTH = 2048
 
 
 class UnsafeUrl(DyadwatchError):
-    """A webhook URL we refuse to call."""
+    """A URL we refuse to call."""
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -50,29 +52,29 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
     any of them.
     """
     if len(url) > MAX_URL_LENGTH:
-        raise UnsafeUrl(f"webhook URL longer than {MAX_URL_LENGTH} characters")
+        raise UnsafeUrl(f"URL longer than {MAX_URL_LENGTH} characters")
     try:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
-        raise UnsafeUrl(f"webhook URL is malformed: {exc}") from None
+        raise UnsafeUrl(f"URL is malformed: {exc}") from None
     if parts.scheme not in ("http", "https"):
-        raise UnsafeUrl("webhook URL must use http or https")
+        raise UnsafeUrl("URL must use http or https")
     if not parts.hostname:
-        raise UnsafeUrl("webhook URL has no host")
+        raise UnsafeUrl("URL has no host")
     if parts.username is not None or parts.password is not None:
-        raise UnsafeUrl("webhook URL must not carry credentials; sign with the secret instead")
+        raise UnsafeUrl("URL must not carry credentials")
     try:
         addresses = list(resolver(parts.hostname, port))
     except (OSError, UnicodeError) as exc:
-        raise UnsafeUrl(f"webhook host does not resolve: {exc}") from None
+        raise UnsafeUrl(f"host does not resolve: {exc}") from None
     if not addresses:
-        raise UnsafeUrl("webhook host does not resolve")
+        raise UnsafeUrl("host does not resolve")
     if not allow_private:
         refused = sorted({a for a in addresses if not is_public(a)})
         if refused:
             raise UnsafeUrl(
-                f"webhook host resolves to non-public address {refused[0]}; set "
-                "DYADWATCH_WEBHOOK_ALLOW_PRIVATE=true to allow private networks"
+                f"host resolves to non-public address {refused[0]}; set "
+                "DYADWATCH_ALLOW_PRIVATE_URLS=true to allow private networks"
             )
     return addresses

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streams.alerts.listen import ALERTS, Listener
 from streams.alerts.ssrf import UnsafeUrl
 from streams.api.errors import ApiError
-from streams.api.routers import alerts, health, reads, subscriptions
+from streams.api.routers import alerts, feeds, health, reads, subscriptions
 from streams.dashboard.mount import mount
 from streams.db import engine_for
 from streams.settings import Settings
@@ -99,7 +99,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     async def _unsafe(request: Request, exc: UnsafeUrl) -> JSONResponse:
         return JSONResponse({"error": "unsafe_url", "detail": str(exc)}, status_code=422)
 
-    for module in (subscriptions, reads, alerts, health):
+    for module in (subscriptions, reads, alerts, feeds, health):
         app.include_router(module.router)
     changes_listener = mount(app, url)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from streams.api.feed_metrics import feed_lines
 from streams.deadletter_rows import letter_counts
 
 BUCKETS = (0.1, 0.25, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0)
@@ -100,6 +101,7 @@ def render(conn: Connection) -> str:
     ]
     for stage, reason, count in letter_counts(conn):
         lines.append(f'dyadwatch_dead_letters_total{{stage="{stage}",reason="{reason}"}} {count}')
+    lines += feed_lines(conn)
     lines += _histogram(
         conn,
         "dyadwatch_ingest_to_webhook_seconds",

@@ -72,7 +72,7 @@ def create(who: ViewerDep, form: FormDep, engine: EngineDep, settings: SettingsD
         if new.filters.largest() > settings.max_filter_items:
             raise ValueError(f"a filter list may hold at most {settings.max_filter_items} items")
         if new.webhook_url is not None:
-            check_url(str(new.webhook_url), allow_private=settings.webhook_allow_private)
+            check_url(str(new.webhook_url), allow_private=settings.private_urls_allowed())
         with engine.begin() as conn:
             made = repository.create(conn, who.key.id, new)
     except (ValueError, UnsafeUrl, ApiError) as exc:

@@ -100,7 +100,13 @@ def _plain(markup: str) -> str:
 
 
 def _feed(location: str, origin: str) -> Iterator[Raw]:
-    parsed = feedparser.parse(location)
+    yield from parse_feed(location, origin)
+
+
+def parse_feed(source: str | bytes, origin: str) -> Iterator[Raw]:
+    """RSS/Atom from a path, a URL or the document's bytes → one record per item; ValueError
+    when nothing in it reads as a feed. The feed poller reads the bytes it fetched with it."""
+    parsed = feedparser.parse(source)
     if parsed.get("bozo") and not parsed.entries:
         raise ValueError(f"{origin}: not a readable RSS/Atom feed ({parsed.get('bozo_exception')})")
     for index, entry in enumerate(parsed.entries, start=1):

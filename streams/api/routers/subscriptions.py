@@ -29,7 +29,7 @@ READ_ONLY_REFUSED: dict[int | str, dict[str, Any]] = {
 
 def _check_url(url: object, settings: Settings) -> None:
     if url is not None:
-        check_url(str(url), allow_private=settings.webhook_allow_private)
+        check_url(str(url), allow_private=settings.private_urls_allowed())
 
 
 @router.post("", status_code=201, response_model_exclude_none=True, responses=READ_ONLY_REFUSED)
