@@ -9,19 +9,7 @@ from dataclasses import dataclass
 
 from models.alerts import Alert, EvidenceItem, Filters
 from models.state import DyadChange
-
-# The event type that leads into each state; "eased" is a partial lifting.
-_TYPE_OF_STATE = {
-    ("diplomatic", "downgraded"): "relations.downgraded",
-    ("diplomatic", "severed"): "relations.severed",
-    ("diplomatic", "restored"): "relations.restored",
-    ("sanctions", "active"): "sanction.imposed",
-    ("sanctions", "eased"): "sanction.lifted",
-    ("sanctions", "lifted"): "sanction.lifted",
-    ("oil", "reduced"): "oil.reduced",
-    ("oil", "halted"): "oil.halted",
-    ("oil", "resumed"): "oil.resumed",
-}
+from models.vocabulary import VOCABULARY, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -37,18 +25,22 @@ def alert_id(subscription_id: str, change_id: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def event_type_of(change: DyadChange) -> str | None:
+def event_type_of(change: DyadChange, vocabulary: Vocabulary = VOCABULARY) -> str | None:
     if change.kind == "state":
-        return _TYPE_OF_STATE.get((change.dimension, change.state))
+        # Derived at load: a state no kind leads into fails there, not here.
+        return vocabulary.kind_leading_to(change.dimension, change.state)
     return change.state  # a signal carries the type of event it reports
 
 
-def status_of(change: DyadChange) -> str:
+def status_of(change: DyadChange, vocabulary: Vocabulary = VOCABULARY) -> str:
     if change.kind == "state":
-        return "occurred"
+        return vocabulary.status_where(changes_state=True)
     if change.kind == "signal.opened":
-        return "considered"
-    return "denied" if change.closure == "denied" else "occurred"
+        return vocabulary.status_where(opens_signal=True)
+    # A signal is closed by a report whose status names the closure (a denial: "denied");
+    # anything else confirmed it, as the status that changes the state does.
+    closing = vocabulary.status_closing_as(change.closure) if change.closure else None
+    return closing or vocabulary.status_where(changes_state=True)
 
 
 def normalize_pair(pair: str) -> str:

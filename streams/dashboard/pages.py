@@ -16,7 +16,7 @@ from streams.api.reads import encode_cursor
 from streams.dashboard import reads
 from streams.dashboard.auth import Refused, ViewerDep
 from streams.dashboard.changes import feed_item
-from streams.dashboard.display import direction, is_baseline
+from streams.dashboard.display import direction, is_baseline, ordered
 from streams.dashboard.highlight import party_names, segments
 from streams.dashboard.matrix import matrix
 from streams.dashboard.render import html
@@ -49,7 +49,7 @@ def overview(
     as_of: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
     if dimension not in DIMENSIONS:
-        raise Refused(400, "The dimension is one of diplomatic, sanctions and oil.")
+        raise Refused(400, f"The dimension is one of {', '.join(DIMENSIONS)}.")
     day = _as_of(as_of)
     with engine.connect() as conn:
         rows = reads.non_baseline(conn, dimension, day)
@@ -64,7 +64,7 @@ def overview(
         dimensions=DIMENSIONS,
         as_of=day,
         rows=rows,
-        grid=matrix(rows, directed=dimension == "sanctions"),
+        grid=matrix(rows, directed=ordered(dimension)),
         signals=signals,
         feed=[feed_item(c) for c in changes],
         cursor=cursor,
@@ -131,13 +131,14 @@ def country(code: str, who: ViewerDep, engine: EngineDep) -> HTMLResponse:
     with engine.connect() as conn:
         rows = queries.status(conn, pair=None, country=code, as_of=None)
         signals = queries.signals(conn, pair=None, country=code, as_of=None)
-    sanctions = [r for r in rows if r["dimension"] == "sanctions"]
+    # Measures one side takes against the other read two ways: by it, and against it.
+    sanctions = [r for r in rows if ordered(r["dimension"])]
     return html(
         "country.html",
         who=who,
         page="country",
         code=code,
-        rows=[r for r in rows if r["dimension"] != "sanctions"],
+        rows=[r for r in rows if not ordered(r["dimension"])],
         sanctions_out=[r for r in sanctions if r["actor"] == code],
         sanctions_in=[r for r in sanctions if r["target"] == code],
         signals=signals,

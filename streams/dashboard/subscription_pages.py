@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from models.alerts import SubscriptionPatch
-from models.events import EVENT_TYPES
+from models.events import EVENT_TYPES, STATUSES
 from models.state import DIMENSIONS
 from streams.alerts.ssrf import UnsafeUrl, check_url
 from streams.api import repository
@@ -22,7 +22,6 @@ from streams.dashboard.subscription_form import subscription_from_form
 router = APIRouter(include_in_schema=False)
 
 DELIVERIES_SHOWN = 5
-STATUSES = ("occurred", "considered", "denied")
 DONE = {"paused": "Subscription paused.", "resumed": "Subscription resumed.",
         "deleted": "Subscription deleted."}  # fmt: skip
 
