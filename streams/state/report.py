@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine
 
+from models.vocabulary import VOCABULARY
 from streams.errors import DyadwatchError
 from streams.state import queries
 
@@ -123,7 +124,8 @@ def _emit(
 
 
 def _who(row: dict[str, Any]) -> str:
-    arrow = "→" if row["dimension"] == "sanctions" or row["kind"] == "signal" else "·"
+    ordered = VOCABULARY.dimensions[row["dimension"]].ordered
+    arrow = "→" if ordered or row["kind"] == "signal" else "·"
     return f"{row['actor_name']} {arrow} {row['target_name']}"
 
 
