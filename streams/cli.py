@@ -28,11 +28,12 @@ def _down(args: argparse.Namespace) -> int:
 
 
 def _db_url(args: argparse.Namespace) -> int:
+    from streams.libpq import libpq_url
     from streams.stack import resolve_database_url
 
     url = resolve_database_url(get_settings())
-    # psql wants a libpq URL; the driver suffix is for SQLAlchemy only.
-    print(url.replace("postgresql+psycopg://", "postgresql://", 1) if args.libpq else url)
+    # What people paste into psql by default; the driver form is for SQLAlchemy only.
+    print(url if args.sqlalchemy else libpq_url(url))
     return 0
 
 
@@ -206,8 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--detach", action="store_true", help="return once the stack is ready")
     p.add_argument("--workers", type=int, default=None, help="Faust workers to start")
     add("down", _down, "stop the embedded stack")
-    p = add("db-url", _db_url, "print the database URL")
-    p.add_argument("--libpq", action="store_true", help="without the driver suffix, for psql")
+    p = add("db-url", _db_url, "print the database URL, as psql takes it")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--sqlalchemy", action="store_true", help="with the driver, for SQLAlchemy")
+    # Kept for scripts written when the driver form was the default.
+    form.add_argument("--libpq", action="store_true", help="as psql takes it (the default)")
     add("api-url", _api_url, "print the API URL")
     p = add("migrate", _migrate, "upgrade the database schema")
     p.add_argument("revision", nargs="?", default="head")
