@@ -124,15 +124,15 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _events(args: argparse.Namespace) -> int:
-    from streams.report import print_events
+    from streams.reporting.events import print_events
 
     return print_events(get_settings(), article=args.article, wait=args.wait, fmt=args.format)
 
 
 def _report(args: argparse.Namespace) -> int:
     from streams.db import engine_for
+    from streams.reporting.dyads import report_history, report_status
     from streams.stack import resolve_database_url
-    from streams.state.report import report_history, report_status
 
     engine = engine_for(resolve_database_url(get_settings()))
     if args.what == "history":

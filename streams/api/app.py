@@ -10,13 +10,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from streams.alerts.listen import ALERTS, Listener
-from streams.alerts.ssrf import UnsafeUrl
 from streams.api.errors import ApiError
 from streams.api.routers import alerts, health, reads, subscriptions
 from streams.dashboard.mount import mount
 from streams.db import engine_for
+from streams.listen import ALERTS_CHANNEL, Listener
 from streams.settings import Settings
+from streams.ssrf import UnsafeUrl
 from streams.stack import resolve_database_url
 
 
@@ -86,7 +86,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.listener = Listener(url, ALERTS)
+    app.state.listener = Listener(url, ALERTS_CHANNEL)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:

@@ -8,9 +8,9 @@ from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 
 from models.alerts import Filters
-from streams.alerts.listen import Listener
 from streams.api import keys
 from streams.api.errors import Invalid, ReadOnly, Unauthorized
+from streams.listen import Listener
 from streams.settings import Settings
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from models.vocabulary import VOCABULARY
-from streams.state.report import country_name, since_text
+from streams.reporting.dyads import country_name, since_text
 
 # Scripts written right to left, by the language codes the detector gives.
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps"})

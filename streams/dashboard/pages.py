@@ -23,8 +23,8 @@ from streams.dashboard.render import html
 from streams.dashboard.timeline import axis_for, tracks
 from streams.deadletter_rows import letter_counts
 from streams.errors import DyadwatchError
-from streams.state import queries
-from streams.state.report import normalize_pair
+from streams.reporting import queries
+from streams.reporting.dyads import normalize_pair
 
 router = APIRouter(include_in_schema=False)
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from models.vocabulary import VOCABULARY
 from streams.errors import DyadwatchError
-from streams.state import queries
+from streams.reporting import queries
 
 FORMATS = ("table", "json", "csv")
 FIELDS = (
