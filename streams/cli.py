@@ -248,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from-offset", type=int, default=0, help="letters at or after this offset")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    from streams.api.cli_commands import add_commands
+    from streams.cli_commands import add_commands
 
     add_commands(add)
     return parser

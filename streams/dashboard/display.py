@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from models.vocabulary import VOCABULARY
-from streams.reporting.dyads import country_name, since_text
+from streams.reporting.dyads import since_text
+from streams.reporting.names import country_name
 
 # Scripts written right to left, by the language codes the detector gives.
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps"})

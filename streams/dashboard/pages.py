@@ -10,14 +10,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from models.state import DIMENSIONS
-from streams.api import metrics
-from streams.api.deps import EngineDep
-from streams.api.reads import encode_cursor
 from streams.dashboard import reads
 from streams.dashboard.auth import Refused, ViewerDep
 from streams.dashboard.changes import feed_item
 from streams.dashboard.display import direction, is_baseline, ordered
-from streams.dashboard.highlight import party_names, segments
+from streams.dashboard.highlight import segments
 from streams.dashboard.matrix import matrix
 from streams.dashboard.render import html
 from streams.dashboard.timeline import axis_for, tracks
@@ -25,6 +22,10 @@ from streams.deadletter_rows import letter_counts
 from streams.errors import DyadwatchError
 from streams.reporting import queries
 from streams.reporting.dyads import normalize_pair
+from streams.reporting.names import party_names
+from streams.web import metrics
+from streams.web.deps import EngineDep
+from streams.web.reads import encode_cursor
 
 router = APIRouter(include_in_schema=False)
 

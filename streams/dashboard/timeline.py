@@ -13,7 +13,7 @@ from typing import Any
 
 from models.vocabulary import VOCABULARY
 from streams.dashboard.display import baseline, basis_text, shown_date, since, tone
-from streams.reporting.dyads import country_name
+from streams.reporting.names import country_name
 
 MAX_TICKS = 12
 

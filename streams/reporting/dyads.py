@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import json
 import re
-from functools import cache
 from typing import Any, TextIO
 
 from sqlalchemy import Engine
@@ -15,6 +14,7 @@ from sqlalchemy import Engine
 from models.vocabulary import VOCABULARY
 from streams.errors import DyadwatchError
 from streams.reporting import queries
+from streams.reporting.names import country_name
 
 FORMATS = ("table", "json", "csv")
 FIELDS = (
@@ -23,16 +23,6 @@ FIELDS = (
     "articles", "outlets", "confidence", "evidence", "article_id",
 )  # fmt: skip
 _CODE = re.compile(r"^[A-Za-z]{2}$")
-
-
-@cache
-def country_name(code: str, lang: str = "en") -> str:
-    try:
-        from streams.detect.countries import country_name as gazetteer_name
-
-        return gazetteer_name(code, lang)
-    except Exception:  # a code the gazetteer lacks, or no gazetteer: the code still reads
-        return code
 
 
 def normalize_pair(pair: str) -> str:

@@ -49,16 +49,16 @@ def add_commands(add: Add) -> None:
 
 
 def api(args: argparse.Namespace) -> int:
-    from streams.api.app import serve
+    from streams.server import serve
 
     serve(get_settings(), host=args.host, port=args.port)
     return 0
 
 
 def apikey(args: argparse.Namespace) -> int:
-    from streams.api import keys
     from streams.db import engine_for
     from streams.stack import resolve_database_url
+    from streams.web import keys
 
     engine = engine_for(resolve_database_url(get_settings()))
     with engine.begin() as conn:

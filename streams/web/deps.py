@@ -8,10 +8,10 @@ from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 
 from models.alerts import Filters
-from streams.api import keys
-from streams.api.errors import Invalid, ReadOnly, Unauthorized
 from streams.listen import Listener
 from streams.settings import Settings
+from streams.web import keys
+from streams.web.errors import Invalid, ReadOnly, Unauthorized
 
 
 def engine(request: Request) -> Engine:
