@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from models.alerts import Alert, EvidenceItem, Filters
+from models.ids import stable_id
 from models.state import DyadChange
 from models.vocabulary import VOCABULARY, Vocabulary
 
@@ -21,8 +21,7 @@ class Subscriber:
 
 
 def alert_id(subscription_id: str, change_id: str) -> str:
-    key = f"{subscription_id}\x1f{change_id}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return stable_id(subscription_id, change_id)
 
 
 def event_type_of(change: DyadChange, vocabulary: Vocabulary = VOCABULARY) -> str | None:

@@ -10,16 +10,11 @@ when a worker happened to store the event, which differs from run to run.)
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from models.ids import stable_id
 from models.vocabulary import VOCABULARY, Vocabulary
-
-
-def stable_id(*parts: object) -> str:
-    key = "\x1f".join(str(p) for p in parts)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True, order=True)
