@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from models.dyads import dyad_of
 from models.vocabulary import VOCABULARY, KindCode, StatusName
 
 # The wire names of the vocabulary's kinds and statuses, in the file's order.
@@ -114,8 +115,7 @@ class Event(BaseModel):
     @property
     def pair_key(self) -> str:
         """Kafka key: the unordered pair, so one dyad's events stay in order on one partition."""
-        a, b = sorted((self.actor, self.target))
-        return f"{a}-{b}"
+        return dyad_of(self.actor, self.target)
 
 
 class DetectedEvent(Event):

@@ -42,12 +42,6 @@ def status_of(change: DyadChange, vocabulary: Vocabulary = VOCABULARY) -> str:
     return closing or vocabulary.status_where(changes_state=True)
 
 
-def normalize_pair(pair: str) -> str:
-    """ "ve-us", "US-VE" and "VE-US" name the same unordered pair: "US-VE"."""
-    a, _, b = pair.upper().partition("-")
-    return "-".join(sorted((a, b)))
-
-
 def matches(f: Filters, change: DyadChange) -> bool:
     status = status_of(change)
     # Signals come only when asked for, or when a status that only signals have is named.
@@ -56,7 +50,8 @@ def matches(f: Filters, change: DyadChange) -> bool:
         return False
     if f.statuses and status not in f.statuses:
         return False
-    if f.pairs and change.dyad not in {normalize_pair(p) for p in f.pairs}:
+    # Filters hold their pairs in the one spelling (`parse_dyad`), as changes do.
+    if f.pairs and change.dyad not in f.pairs:
         return False
     if f.countries and not set(change.dyad.split("-")) & {c.upper() for c in f.countries}:
         return False

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from models.dyads import DyadError, parse_dyad
 from models.state import DIMENSIONS
 from streams.dashboard import reads
 from streams.dashboard.auth import Refused, ViewerDep
@@ -19,9 +20,7 @@ from streams.dashboard.matrix import matrix
 from streams.dashboard.render import html
 from streams.dashboard.timeline import axis_for, tracks
 from streams.deadletter_rows import letter_counts
-from streams.errors import DyadwatchError
 from streams.reporting import queries
-from streams.reporting.dyads import normalize_pair
 from streams.reporting.names import party_names
 from streams.web import metrics
 from streams.web.deps import EngineDep
@@ -93,8 +92,8 @@ def _evidence_rows(pair: str, found: list[dict[str, Any]]) -> list[dict[str, Any
 @router.get("/dyads/{dyad}", response_class=HTMLResponse, response_model=None)
 def dyad(dyad: str, who: ViewerDep, engine: EngineDep) -> HTMLResponse | RedirectResponse:
     try:
-        pair = normalize_pair(dyad[:12])
-    except DyadwatchError:
+        pair = parse_dyad(dyad[:12], loose=True)
+    except DyadError:
         raise Refused(404, "A pair is two country codes joined by a dash, like US-VE.") from None
     if pair != dyad:  # VE-US and us-ve are the same pair: one address for it
         return RedirectResponse(f"/dyads/{pair}", status_code=308)

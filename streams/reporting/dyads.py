@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine
 
+from models.dyads import DyadError, parse_dyad
 from models.vocabulary import VOCABULARY
 from streams.errors import DyadwatchError
 from streams.reporting import queries
@@ -26,11 +27,11 @@ _CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
 def normalize_pair(pair: str) -> str:
-    parts = re.split(r"[-–>/,\s]+", pair.strip())
-    if len(parts) != 2 or not all(_CODE.match(p) for p in parts) or parts[0] == parts[1]:
-        raise DyadwatchError(f"a pair is two country codes like US-VE, got {pair!r}")
-    a, b = sorted(p.upper() for p in parts)
-    return f"{a}-{b}"
+    """A pair as typed at the terminal ("ve/us", "US>VE") → its one spelling."""
+    try:
+        return parse_dyad(pair, loose=True)
+    except DyadError:
+        raise DyadwatchError(f"a pair is two country codes like US-VE, got {pair!r}") from None
 
 
 def normalize_country(code: str) -> str:

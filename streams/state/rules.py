@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from models.dyads import dyad_of
 from models.ids import stable_id
 from models.vocabulary import VOCABULARY, Vocabulary
 
@@ -31,9 +32,8 @@ class Track:
         cls, event_type: str, actor: str, target: str, vocabulary: Vocabulary = VOCABULARY
     ) -> Track:
         dimension = vocabulary.dimension_of(event_type)
-        a, b = sorted((actor, target))
         direction = f"{actor}>{target}" if dimension.ordered else ""
-        return cls(f"{a}-{b}", dimension.name, direction)
+        return cls(dyad_of(actor, target), dimension.name, direction)
 
 
 @dataclass(frozen=True)
