@@ -44,12 +44,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.services import start_services  # noqa: E402
 from models.events import Article  # noqa: E402
-from streams.api.keys import create_key  # noqa: E402
 from streams.db import engine_for, migrate  # noqa: E402
 from streams.detect.detector import detect  # noqa: E402
 from streams.services.postgres import create_database  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.topics import Topics, ensure_topics  # noqa: E402
+from streams.web.keys import create_key  # noqa: E402
 
 DAY = "2024-05-06"
 

@@ -27,8 +27,6 @@ from sqlalchemy import Engine, create_engine, text
 from tqdm import tqdm
 
 from models.alerts import SubscriptionIn
-from streams.api.keys import create_key
-from streams.api.repository import create as create_subscription
 from streams.db import migrate
 from streams.ingest.normalize import REASONS
 from streams.replay import read_letters
@@ -37,6 +35,8 @@ from streams.services.postgres import create_database, start_postgres
 from streams.services.process import ServiceHandle
 from streams.settings import Settings
 from streams.topics import Topics, ensure_topics
+from streams.web.keys import create_key
+from streams.web.repository import create as create_subscription
 
 ROOT = Path(__file__).resolve().parents[1]
 

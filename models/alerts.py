@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models.dyads import parse_dyad
 from models.events import EventType, Status
 from models.state import ChangeKind, Dimension
 from models.tables import Base
@@ -206,13 +207,8 @@ class Filters(BaseModel):
     @field_validator("pairs")
     @classmethod
     def _pairs(cls, value: list[str]) -> list[str]:
-        out = []
-        for p in value:
-            a, sep, b = p.strip().upper().partition("-")
-            if not (sep and _COUNTRY.match(a) and _COUNTRY.match(b)) or a == b:
-                raise ValueError(f"not a pair of two country codes like US-VE: {p[:20]!r}")
-            out.append("-".join(sorted((a, b))))
-        return sorted(set(out))
+        # A DyadError is a ValueError: pydantic reports it with the field.
+        return sorted({parse_dyad(p) for p in value})
 
     def largest(self) -> int:
         return max(len(self.countries), len(self.pairs))

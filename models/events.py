@@ -8,20 +8,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-EventType = Literal[
-    "sanction.imposed",
-    "sanction.lifted",
-    "relations.severed",
-    "relations.downgraded",
-    "relations.restored",
-    "oil.halted",
-    "oil.reduced",
-    "oil.resumed",
-]
-EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+from models.dyads import dyad_of
+from models.vocabulary import VOCABULARY, KindCode, StatusName
 
-Status = Literal["occurred", "considered", "denied"]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+# The wire names of the vocabulary's kinds and statuses, in the file's order.
+EventType = KindCode
+EVENT_TYPES: tuple[str, ...] = tuple(VOCABULARY.kinds)
+
+Status = StatusName
+STATUSES: tuple[str, ...] = tuple(VOCABULARY.statuses)
 
 Precision = Literal["year", "month", "day"]
 
@@ -118,14 +113,9 @@ class Event(BaseModel):
         return value
 
     @property
-    def dimension(self) -> str:
-        return self.type.split(".", 1)[0]
-
-    @property
     def pair_key(self) -> str:
         """Kafka key: the unordered pair, so one dyad's events stay in order on one partition."""
-        a, b = sorted((self.actor, self.target))
-        return f"{a}-{b}"
+        return dyad_of(self.actor, self.target)
 
 
 class DetectedEvent(Event):

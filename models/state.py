@@ -24,10 +24,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, DATERANGE, JSONB, ExcludeConstraint, Range
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models.checks import check_sql
 from models.tables import Base
+from models.vocabulary import VOCABULARY, DimensionName
 
-Dimension = Literal["diplomatic", "sanctions", "oil"]
-DIMENSIONS: tuple[str, ...] = Dimension.__args__  # type: ignore[attr-defined]
+Dimension = DimensionName
+DIMENSIONS: tuple[str, ...] = tuple(VOCABULARY.dimensions)
 
 # Where a valid time comes from: the text's own date, the article's date, or our clock.
 Basis = Literal["stated", "published", "recorded"]
@@ -71,7 +73,11 @@ class DyadPeriodRow(Base):
             name="ex_dyad_periods_no_overlap",
             using="gist",
         ),
-        CheckConstraint("dimension IN ('diplomatic','sanctions','oil')", name="dimension_known"),
+        CheckConstraint(check_sql("dyad_periods", "dimension_known"), name="dimension_known"),
+        CheckConstraint(check_sql("dyad_periods", "state_known"), name="state_known"),
+        CheckConstraint(
+            check_sql("dyad_periods", "direction_fits_track"), name="direction_fits_track"
+        ),
         CheckConstraint("NOT isempty(valid)", name="valid_not_empty"),
         Index("ix_dyad_periods_dyad", "dyad"),
     )
@@ -108,8 +114,13 @@ class DyadSignalRow(Base):
 
     __table_args__ = (
         CheckConstraint(
-            "closure IS NULL OR closure IN ('confirmed','denied')", name="closure_known"
+            check_sql("dyad_signal_records", "dimension_known"), name="dimension_known"
         ),
+        CheckConstraint(check_sql("dyad_signal_records", "type_known"), name="type_known"),
+        CheckConstraint(
+            check_sql("dyad_signal_records", "direction_fits_track"), name="direction_fits_track"
+        ),
+        CheckConstraint(check_sql("dyad_signal_records", "closure_known"), name="closure_known"),
         Index("ix_dyad_signal_records_dyad", "dyad"),
     )
 
@@ -131,6 +142,7 @@ class DyadChangeRow(Base):
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
+        CheckConstraint(check_sql("dyad_changes", "dimension_known"), name="dimension_known"),
         Index("ix_dyad_changes_dyad", "dyad"),
         Index("ix_dyad_changes_published_at", "published_at"),
     )

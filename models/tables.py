@@ -19,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from models.checks import check_sql
+
 # A fixed naming convention keeps constraint names stable, so migrations never drift.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -82,13 +84,8 @@ class EventRow(Base):
     )
 
     __table_args__ = (
-        CheckConstraint(
-            "type IN ('sanction.imposed','sanction.lifted','relations.severed',"
-            "'relations.downgraded','relations.restored','oil.halted','oil.reduced',"
-            "'oil.resumed')",
-            name="type_known",
-        ),
-        CheckConstraint("status IN ('occurred','considered','denied')", name="status_known"),
+        CheckConstraint(check_sql("events", "type_known"), name="type_known"),
+        CheckConstraint(check_sql("events", "status_known"), name="status_known"),
         CheckConstraint("actor <> target", name="two_parties"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),
         CheckConstraint(

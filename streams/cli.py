@@ -32,11 +32,12 @@ def _down(args: argparse.Namespace) -> int:
 
 
 def _db_url(args: argparse.Namespace) -> int:
+    from streams.libpq import libpq_url
     from streams.stack import resolve_database_url
 
     url = resolve_database_url(get_settings())
-    # psql wants a libpq URL; the driver suffix is for SQLAlchemy only.
-    print(url.replace("postgresql+psycopg://", "postgresql://", 1) if args.libpq else url)
+    # What people paste into psql by default; the driver form is for SQLAlchemy only.
+    print(url if args.sqlalchemy else libpq_url(url))
     return 0
 
 
@@ -132,15 +133,15 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _events(args: argparse.Namespace) -> int:
-    from streams.report import print_events
+    from streams.reporting.events import print_events
 
     return print_events(get_settings(), article=args.article, wait=args.wait, fmt=args.format)
 
 
 def _report(args: argparse.Namespace) -> int:
     from streams.db import engine_for
+    from streams.reporting.dyads import report_history, report_status
     from streams.stack import resolve_database_url
-    from streams.state.report import report_history, report_status
 
     engine = engine_for(resolve_database_url(get_settings()))
     if args.what == "history":
@@ -215,8 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--detach", action="store_true", help="return once the stack is ready")
     p.add_argument("--workers", type=int, default=None, help="Faust workers to start")
     add("down", _down, "stop the embedded stack")
-    p = add("db-url", _db_url, "print the database URL")
-    p.add_argument("--libpq", action="store_true", help="without the driver suffix, for psql")
+    p = add("db-url", _db_url, "print the database URL, as psql takes it")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--sqlalchemy", action="store_true", help="with the driver, for SQLAlchemy")
+    # Kept for scripts written when the driver form was the default.
+    form.add_argument("--libpq", action="store_true", help="as psql takes it (the default)")
     add("api-url", _api_url, "print the API URL")
     p = add("migrate", _migrate, "upgrade the database schema")
     p.add_argument("revision", nargs="?", default="head")
@@ -253,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from-offset", type=int, default=0, help="letters at or after this offset")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    from streams.api.cli_commands import add_commands
+    from streams.cli_commands import add_commands
     from streams.ingest.feed_commands import add_commands as add_feed_commands
 
     add_commands(add)

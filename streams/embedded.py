@@ -18,8 +18,9 @@ from pathlib import Path
 
 from streams.db import migrate
 from streams.errors import ConfigError
+from streams.libpq import libpq_url
 from streams.services.kafka import start_tansu, stop_broker
-from streams.services.postgres import libpq_url, start_postgres, stop_postgres
+from streams.services.postgres import start_postgres, stop_postgres
 from streams.services.process import ServiceHandle
 from streams.settings import Settings
 from streams.stack import StackState, clear_state, read_state

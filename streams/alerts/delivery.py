@@ -22,13 +22,13 @@ from urllib.parse import urlsplit
 import aiohttp
 from sqlalchemy import Engine
 
-from streams.alerts.listen import DELIVERIES, Listener
 from streams.alerts.queue import Claim, Outcome, claim_due, record_attempts, seconds_to_next_due
 from streams.alerts.schedule import RetryPolicy
 from streams.alerts.signing import HEADER, sign
-from streams.alerts.ssrf import Resolver, UnsafeUrl, check_url, system_resolver
+from streams.listen import DELIVERIES_CHANNEL, Listener
 from streams.logs import get_logger
 from streams.settings import Settings
+from streams.ssrf import Resolver, UnsafeUrl, check_url, system_resolver
 
 log = get_logger(__name__)
 
@@ -64,7 +64,8 @@ class Deliverer:
         self.slots = settings.webhook_concurrency
         self.resolver = resolver
         self.clock = clock
-        self.listener = Listener(engine.url.render_as_string(hide_password=False), DELIVERIES)
+        url = engine.url.render_as_string(hide_password=False)
+        self.listener = Listener(url, DELIVERIES_CHANNEL)
         self.in_flight: Counter[str] = Counter()
         self._checked: dict[str, float] = {}
         self._results: list[Result] = []

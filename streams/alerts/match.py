@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from models.alerts import Alert, EvidenceItem, Filters
+from models.ids import stable_id
 from models.state import DyadChange
-
-# The event type that leads into each state; "eased" is a partial lifting.
-_TYPE_OF_STATE = {
-    ("diplomatic", "downgraded"): "relations.downgraded",
-    ("diplomatic", "severed"): "relations.severed",
-    ("diplomatic", "restored"): "relations.restored",
-    ("sanctions", "active"): "sanction.imposed",
-    ("sanctions", "eased"): "sanction.lifted",
-    ("sanctions", "lifted"): "sanction.lifted",
-    ("oil", "reduced"): "oil.reduced",
-    ("oil", "halted"): "oil.halted",
-    ("oil", "resumed"): "oil.resumed",
-}
+from models.vocabulary import VOCABULARY, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -33,28 +21,25 @@ class Subscriber:
 
 
 def alert_id(subscription_id: str, change_id: str) -> str:
-    key = f"{subscription_id}\x1f{change_id}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return stable_id(subscription_id, change_id)
 
 
-def event_type_of(change: DyadChange) -> str | None:
+def event_type_of(change: DyadChange, vocabulary: Vocabulary = VOCABULARY) -> str | None:
     if change.kind == "state":
-        return _TYPE_OF_STATE.get((change.dimension, change.state))
+        # Derived at load: a state no kind leads into fails there, not here.
+        return vocabulary.kind_leading_to(change.dimension, change.state)
     return change.state  # a signal carries the type of event it reports
 
 
-def status_of(change: DyadChange) -> str:
+def status_of(change: DyadChange, vocabulary: Vocabulary = VOCABULARY) -> str:
     if change.kind == "state":
-        return "occurred"
+        return vocabulary.status_where(changes_state=True)
     if change.kind == "signal.opened":
-        return "considered"
-    return "denied" if change.closure == "denied" else "occurred"
-
-
-def normalize_pair(pair: str) -> str:
-    """ "ve-us", "US-VE" and "VE-US" name the same unordered pair: "US-VE"."""
-    a, _, b = pair.upper().partition("-")
-    return "-".join(sorted((a, b)))
+        return vocabulary.status_where(opens_signal=True)
+    # A signal is closed by a report whose status names the closure (a denial: "denied");
+    # anything else confirmed it, as the status that changes the state does.
+    closing = vocabulary.status_closing_as(change.closure) if change.closure else None
+    return closing or vocabulary.status_where(changes_state=True)
 
 
 def matches(f: Filters, change: DyadChange) -> bool:
@@ -65,7 +50,8 @@ def matches(f: Filters, change: DyadChange) -> bool:
         return False
     if f.statuses and status not in f.statuses:
         return False
-    if f.pairs and change.dyad not in {normalize_pair(p) for p in f.pairs}:
+    # Filters hold their pairs in the one spelling (`parse_dyad`), as changes do.
+    if f.pairs and change.dyad not in f.pairs:
         return False
     if f.countries and not set(change.dyad.split("-")) & {c.upper() for c in f.countries}:
         return False

@@ -23,7 +23,7 @@ from models.alerts import (
 )
 from models.state import DyadChange
 from streams.alerts.match import Subscriber
-from streams.alerts.ssrf import endpoint_of
+from streams.ssrf import endpoint_of
 
 SUBSCRIPTIONS: Table = SubscriptionRow.__table__  # type: ignore[assignment]
 ALERTS: Table = AlertRow.__table__  # type: ignore[assignment]

@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from streams.api import keys
-from streams.api.deps import EngineDep, SettingsDep
 from streams.dashboard.auth import FormDep, ViewerDep, first, posted_form
 from streams.dashboard.render import html
 from streams.dashboard.sessions import close_session, open_session
 from streams.dashboard.tokens import clearing_cookie_header, cookie_header
+from streams.web import keys
+from streams.web.deps import EngineDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 

@@ -8,10 +8,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from streams.api.deps import EngineDep
-from streams.api.keys import ApiKey
 from streams.dashboard.sessions import session_key
 from streams.dashboard.tokens import COOKIE, csrf_for, csrf_valid, plausible
+from streams.web.deps import EngineDep
+from streams.web.keys import ApiKey
 
 MAX_FIELDS = 100
 

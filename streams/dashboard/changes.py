@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from streams.dashboard.display import baseline, name, tone
-from streams.state.report import since_text
+from streams.reporting.dyads import since_text
 
 
 def feed_item(change: dict[str, Any]) -> dict[str, Any]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from streams.state.report import country_name, since_text
-from streams.state.rules import INITIAL
+from models.vocabulary import VOCABULARY
+from streams.reporting.dyads import since_text
+from streams.reporting.names import country_name
 
 # Scripts written right to left, by the language codes the detector gives.
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps"})
@@ -38,11 +39,18 @@ def tone(state: str) -> str:
 
 
 def baseline(dimension: str) -> str:
-    return INITIAL[dimension]
+    return VOCABULARY.initial(dimension)
 
 
 def is_baseline(dimension: str, state: str) -> bool:
-    return INITIAL.get(dimension) == state
+    known = VOCABULARY.dimensions.get(dimension)
+    return known is not None and known.initial == state
+
+
+def ordered(dimension: str) -> bool:
+    """Whether the dimension's rows read one way (actor → target), as sanctions do."""
+    known = VOCABULARY.dimensions.get(dimension)
+    return known is not None and known.ordered
 
 
 def name(code: str, lang: str = "en") -> str:

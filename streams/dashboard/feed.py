@@ -12,17 +12,16 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import Engine
 
-from streams.alerts.listen import Listener
-from streams.api import reads
-from streams.api.deps import EngineDep
-from streams.api.errors import Invalid
-from streams.api.sse import event_stream
 from streams.dashboard.auth import Refused, ViewerDep
 from streams.dashboard.changes import feed_item
+from streams.listen import Listener
+from streams.web import reads
+from streams.web.deps import EngineDep
+from streams.web.errors import Invalid
+from streams.web.sse import event_stream
 
 router = APIRouter(include_in_schema=False)
 
-CHANGES = "dyadwatch_changes"
 PAGE = 50
 
 

@@ -1,7 +1,8 @@
 """Where an evidence sentence names its parties, as segments a template marks up.
 
 Events keep the sentence's place in the article but not the words that named each side, so
-the names are found again here from the gazetteer's surfaces for the sentence's language.
+the names are found again here from the gazetteer's surfaces for the sentence's language
+(`streams.reporting.names.party_names`).
 The segments are plain strings; the template escapes them, so hostile text stays text.
 """
 
@@ -53,14 +54,3 @@ def segments(text: str, names: Iterable[tuple[str, str]]) -> list[Segment]:
     if cursor < len(text) or not out:
         out.append(Segment(text[cursor:], None))
     return out
-
-
-def party_names(lang: str, codes: Iterable[str]) -> list[tuple[str, str]]:
-    """The gazetteer's ways of writing these states in a language; none for an unknown one."""
-    from streams.detect.countries import available_languages, load_gazetteer
-
-    if lang not in available_languages():
-        return []
-    wanted = set(codes)
-    gazetteer = load_gazetteer(lang)
-    return [(e.form, e.code) for e in gazetteer.entries if e.code in wanted]

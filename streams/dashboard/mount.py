@@ -8,17 +8,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from streams.alerts.listen import Listener
 from streams.dashboard import account, feed, pages, subscription_pages
 from streams.dashboard.auth import Refused, SignInNeeded
 from streams.dashboard.render import html
+from streams.listen import CHANGES_CHANNEL, Listener
 
 STATIC = Path(__file__).with_name("static")
 
 
 def mount(app: FastAPI, database_url: str) -> Listener:
     """Adds the pages; returns the change-feed listener for the app's lifespan to run."""
-    listener = Listener(database_url, feed.CHANGES)
+    listener = Listener(database_url, CHANGES_CHANNEL)
     app.state.changes_listener = listener
 
     @app.exception_handler(SignInNeeded)

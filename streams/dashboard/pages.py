@@ -9,22 +9,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from models.dyads import DyadError, parse_dyad
 from models.state import DIMENSIONS
-from streams.api import metrics
-from streams.api.deps import EngineDep
-from streams.api.reads import encode_cursor
 from streams.dashboard import reads
 from streams.dashboard.auth import Refused, ViewerDep
 from streams.dashboard.changes import feed_item
-from streams.dashboard.display import direction, is_baseline
-from streams.dashboard.highlight import party_names, segments
+from streams.dashboard.display import direction, is_baseline, ordered
+from streams.dashboard.highlight import segments
 from streams.dashboard.matrix import matrix
 from streams.dashboard.render import html
 from streams.dashboard.timeline import axis_for, tracks
 from streams.deadletter_rows import letter_counts
-from streams.errors import DyadwatchError
-from streams.state import queries
-from streams.state.report import normalize_pair
+from streams.reporting import queries
+from streams.reporting.names import party_names
+from streams.web import metrics
+from streams.web.deps import EngineDep
+from streams.web.reads import encode_cursor
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,7 +49,7 @@ def overview(
     as_of: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
     if dimension not in DIMENSIONS:
-        raise Refused(400, "The dimension is one of diplomatic, sanctions and oil.")
+        raise Refused(400, f"The dimension is one of {', '.join(DIMENSIONS)}.")
     day = _as_of(as_of)
     with engine.connect() as conn:
         rows = reads.non_baseline(conn, dimension, day)
@@ -64,7 +64,7 @@ def overview(
         dimensions=DIMENSIONS,
         as_of=day,
         rows=rows,
-        grid=matrix(rows, directed=dimension == "sanctions"),
+        grid=matrix(rows, directed=ordered(dimension)),
         signals=signals,
         feed=[feed_item(c) for c in changes],
         cursor=cursor,
@@ -92,8 +92,8 @@ def _evidence_rows(pair: str, found: list[dict[str, Any]]) -> list[dict[str, Any
 @router.get("/dyads/{dyad}", response_class=HTMLResponse, response_model=None)
 def dyad(dyad: str, who: ViewerDep, engine: EngineDep) -> HTMLResponse | RedirectResponse:
     try:
-        pair = normalize_pair(dyad[:12])
-    except DyadwatchError:
+        pair = parse_dyad(dyad[:12], loose=True)
+    except DyadError:
         raise Refused(404, "A pair is two country codes joined by a dash, like US-VE.") from None
     if pair != dyad:  # VE-US and us-ve are the same pair: one address for it
         return RedirectResponse(f"/dyads/{pair}", status_code=308)
@@ -131,13 +131,14 @@ def country(code: str, who: ViewerDep, engine: EngineDep) -> HTMLResponse:
     with engine.connect() as conn:
         rows = queries.status(conn, pair=None, country=code, as_of=None)
         signals = queries.signals(conn, pair=None, country=code, as_of=None)
-    sanctions = [r for r in rows if r["dimension"] == "sanctions"]
+    # Measures one side takes against the other read two ways: by it, and against it.
+    sanctions = [r for r in rows if ordered(r["dimension"])]
     return html(
         "country.html",
         who=who,
         page="country",
         code=code,
-        rows=[r for r in rows if r["dimension"] != "sanctions"],
+        rows=[r for r in rows if not ordered(r["dimension"])],
         sanctions_out=[r for r in sanctions if r["actor"] == code],
         sanctions_in=[r for r in sanctions if r["target"] == code],
         signals=signals,

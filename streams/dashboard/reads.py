@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from streams.state.rules import INITIAL
+from models.vocabulary import VOCABULARY
 
 _OVERVIEW = """
 SELECT dyad, dimension, direction, actor, target, state, valid_from AS since, since_precision,
@@ -27,7 +27,7 @@ def non_baseline(conn: Connection, dimension: str, as_of: dt.date | None) -> lis
     source = "dyad_status_as_of(:day)" if as_of else "dyad_status"
     rows = conn.execute(
         text(_OVERVIEW.format(source=source)),
-        {"dimension": dimension, "baseline": INITIAL[dimension], "day": as_of},
+        {"dimension": dimension, "baseline": VOCABULARY.initial(dimension), "day": as_of},
     ).mappings()
     return [dict(r) for r in rows]
 
@@ -37,7 +37,7 @@ def open_signal_counts(conn: Connection, as_of: dt.date | None) -> dict[str, int
     rows = conn.execute(
         text(f"SELECT dimension, count(*) AS n FROM {source} GROUP BY dimension"), {"day": as_of}
     )
-    counts = {dimension: 0 for dimension in INITIAL}
+    counts = {dimension: 0 for dimension in VOCABULARY.dimensions}
     counts.update({r.dimension: int(r.n) for r in rows})
     return counts
 

@@ -41,6 +41,7 @@ def environment() -> Environment:
         basis_text=display.basis_text,
         precision_text=display.precision_text,
         percent=display.percent,
+        ordered=display.ordered,
     )
     return env
 

@@ -8,8 +8,8 @@ from sqlalchemy import Connection, Table, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from models.alerts import ApiKeyRow, DashboardSessionRow
-from streams.api.keys import ApiKey
 from streams.dashboard.tokens import new_token, token_hash
+from streams.web.keys import ApiKey
 
 SESSIONS: Table = DashboardSessionRow.__table__  # type: ignore[assignment]
 KEYS: Table = ApiKeyRow.__table__  # type: ignore[assignment]

@@ -9,20 +9,19 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from models.alerts import SubscriptionPatch
-from models.events import EVENT_TYPES
+from models.events import EVENT_TYPES, STATUSES
 from models.state import DIMENSIONS
-from streams.alerts.ssrf import UnsafeUrl, check_url
-from streams.api import repository
-from streams.api.deps import EngineDep, SettingsDep
-from streams.api.errors import ApiError
 from streams.dashboard.auth import FormDep, Refused, Viewer, ViewerDep, first, writer
 from streams.dashboard.render import html
 from streams.dashboard.subscription_form import subscription_from_form
+from streams.ssrf import UnsafeUrl, check_url
+from streams.web import repository
+from streams.web.deps import EngineDep, SettingsDep
+from streams.web.errors import ApiError
 
 router = APIRouter(include_in_schema=False)
 
 DELIVERIES_SHOWN = 5
-STATUSES = ("occurred", "considered", "denied")
 DONE = {"paused": "Subscription paused.", "resumed": "Subscription resumed.",
         "deleted": "Subscription deleted."}  # fmt: skip
 

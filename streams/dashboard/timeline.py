@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from models.vocabulary import VOCABULARY
 from streams.dashboard.display import baseline, basis_text, shown_date, since, tone
-from streams.state.report import country_name
+from streams.reporting.names import country_name
 
 MAX_TICKS = 12
 
@@ -76,7 +77,7 @@ def axis_for(days: Iterable[dt.date], today: dt.date) -> Axis:
 def _track_title(dimension: str, direction: str) -> str:
     if direction:
         actor, _, target = direction.partition(">")
-        return f"sanctions, {country_name(actor)} → {country_name(target)}"
+        return f"{dimension}, {country_name(actor)} → {country_name(target)}"
     return dimension
 
 
@@ -117,9 +118,13 @@ def tracks(
     signals: Sequence[dict[str, Any]],
     axis: Axis,
 ) -> list[Track]:
-    """One track for each unordered dimension and one per direction of sanctions."""
+    """One track for each unordered dimension and one per direction of an ordered one."""
     a, _, b = pair.partition("-")
-    keys = [("diplomatic", ""), ("sanctions", f"{a}>{b}"), ("sanctions", f"{b}>{a}"), ("oil", "")]
+    keys = [
+        (d.name, direction)
+        for d in VOCABULARY.dimensions.values()
+        for direction in ((f"{a}>{b}", f"{b}>{a}") if d.ordered else ("",))
+    ]
     out = []
     for dimension, direction in keys:
         mine = [

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from models.events import Event, EventType, Evidence, Status
+from models.vocabulary import VOCABULARY
 from streams.detect.instances import Instance
 from streams.detect.model import Model
 from streams.detect.status_features import status_features
@@ -38,7 +39,7 @@ BACKED_THRESHOLD = 0.2
 
 
 def directed(kind: str) -> bool:
-    return kind.startswith("sanction.")
+    return VOCABULARY.is_directed(kind)
 
 
 def pair_key(kind: str, actor: str, target: str) -> tuple[str, str, str]:
@@ -55,11 +56,11 @@ def _exclusive(probabilities: dict[str, float]) -> dict[str, float]:
     sentence keeps its probability scaled by its share of the strongest's."""
     top: dict[str, float] = {}
     for kind, probability in probabilities.items():
-        dimension = kind.split(".", 1)[0]
+        dimension = VOCABULARY.kind(kind).dimension
         top[dimension] = max(top.get(dimension, 0.0), probability)
     out: dict[str, float] = {}
     for kind, probability in probabilities.items():
-        strongest = top[kind.split(".", 1)[0]]
+        strongest = top[VOCABULARY.kind(kind).dimension]
         out[kind] = probability if probability >= strongest else probability**2 / strongest
     return out
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from models.events import EventType, Status
+from models.vocabulary import VOCABULARY
 from streams.detect.chains import Argument
 from streams.detect.clauses import Sentence, clause_bounds, read_sentence
 from streams.detect.dates import find_date
@@ -108,7 +109,7 @@ class Reader:
         arguments = assign_roles(sentence, (hit.start, hit.end), trigger.frame, self.rules.words)
         resolve = partial(self.refer, index)
         findings = parties_of(trigger.trigger.type, arguments, resolve)
-        if not findings and trigger.dimension == "sanction":
+        if not findings and VOCABULARY.is_directed(trigger.trigger.type):
             findings = self._carry(index, trigger, lone_parties(arguments, resolve))
         out: list[RuleFinding] = []
         if not confused:
@@ -152,7 +153,7 @@ class Reader:
     def _confused(
         self, trigger: CompiledTrigger, sentence: Sentence, left: int, right: int
     ) -> bool:
-        regex = self.rules.confusers.get(trigger.dimension)
+        regex = self.rules.confusers.get(VOCABULARY.kind(trigger.trigger.type).dimension)
         if regex is None or not sentence.starts:
             return False
         low = sentence.starts[max(left - _CONFUSER_MARGIN, 0)]

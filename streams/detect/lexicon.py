@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from models.events import EventType
+from models.vocabulary import VOCABULARY, DimensionName
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 
 Role = Literal["actor", "target", "party", "pair", "none"]
-Dimension = Literal["sanction", "relations", "oil"]
 
 
 class LexiconError(ValueError):
@@ -178,13 +178,22 @@ class Lexicon(_Strict):
     frames: dict[str, Frame]
     triggers: list[Trigger] = Field(min_length=1)
     status: StatusCues
-    confusers: dict[Dimension, list[str]] = {}
+    # Keyed by dimension; the files write the kinds' family ("sanction"), read as its
+    # dimension ("sanctions").
+    confusers: dict[DimensionName, list[str]] = {}
     dates: DateWords
     # Lower → upper letters where the language's case mapping differs from Unicode's
     # default (Turkish i → İ, ı → I). A language that declares them also has its
     # case-sensitive names matched in capitals ("İRAN'A", "MISIR"), and its
     # case-insensitive ones folded with them.
     case_pairs: dict[str, str] = {}
+
+    @field_validator("confusers", mode="before")
+    @classmethod
+    def _confusers_by_dimension(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        return {VOCABULARY.family_dimension.get(str(k), k): v for k, v in value.items()}
 
     @model_validator(mode="after")
     def _loose_anchors_are_anchors(self) -> Lexicon:

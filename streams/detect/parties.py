@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from models.vocabulary import VOCABULARY
 from streams.detect.chains import Argument
 from streams.detect.mentions import Mention
 
@@ -87,7 +88,7 @@ def parties_of(
             targets.append(party)
         elif argument.role in ("party", "pair"):
             together.append(party)
-    if event_type.startswith("sanction."):
+    if VOCABULARY.is_directed(event_type):
         return _cross(actors, targets, directed=True)
     if any(not party.code for party in actors):
         return []

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from models.vocabulary import VOCABULARY
 from streams.detect.arabic import ARABIC_TABLE, fold_word
 from streams.detect.clauses import Words
 from streams.detect.lexicon import Frame, Lexicon, Trigger, expand_macros, load_lexicon
@@ -28,7 +29,9 @@ class CompiledTrigger:
 
     @property
     def dimension(self) -> str:
-        return self.trigger.type.split(".", 1)[0]
+        # The kind's family ("sanction"), which `Instance.kinds` compares with the first
+        # part of each code; the dimension's own name is `VOCABULARY.kind(type).dimension`.
+        return VOCABULARY.kind(self.trigger.type).family
 
 
 @dataclass(frozen=True)

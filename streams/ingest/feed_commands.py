@@ -31,10 +31,10 @@ def add_commands(add: Add) -> None:
 
 
 def feeds(args: argparse.Namespace) -> int:
-    from streams.alerts.ssrf import check_url
     from streams.db import engine_for
-    from streams.ingest import feed_repository as repository
-    from streams.ingest.schedule import parse_every
+    from streams.feeds import repository
+    from streams.feeds.schedule import parse_every
+    from streams.ssrf import check_url
     from streams.stack import resolve_database_url
 
     settings = get_settings()
@@ -62,7 +62,7 @@ def feeds(args: argparse.Namespace) -> int:
 
 
 def print_feeds(found: list[FeedHealth], fmt: str, out: TextIO) -> None:
-    from streams.ingest.schedule import format_every
+    from streams.feeds.schedule import format_every
 
     if fmt == "json":
         for feed in found:

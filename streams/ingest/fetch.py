@@ -16,9 +16,9 @@ from urllib.parse import urljoin
 
 import httpx
 
-from streams.alerts.ssrf import UnsafeUrl, check_url
 from streams.errors import FetchFailed
 from streams.settings import Settings
+from streams.ssrf import UnsafeUrl, check_url
 
 USER_AGENT = "dyadwatch-feeds/1 (+https://github.com/dyadwatch)"
 REDIRECTS = {301, 302, 303, 307, 308}

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import unicodedata
 from typing import Any
 
 from pydantic import ValidationError
 
 from models.events import Article
+from models.ids import text_id
 from streams.errors import RejectedMessage
 
 # Reasons are stable strings: dashboards and tests count them.
@@ -40,12 +39,6 @@ _STRING_FIELDS = ("id", "text", "title", "url", "source", "lang", "published_at"
 
 _SPACE = re.compile(r"\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def text_id(text: str) -> str:
-    """Stable id of an article without one: the same text, however spaced, gets the same id."""
-    canonical = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 
 def decode_json(raw: bytes, max_bytes: int) -> dict[str, Any]:

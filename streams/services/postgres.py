@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
+from streams.libpq import libpq_url
 from streams.services.launch import retry_port_clash, spawn, wait_ready
 from streams.services.process import (
     HOST,
@@ -46,12 +47,6 @@ MAX_SOCKET_PATH = 100
 
 def postgres_url(port: int, database: str = "postgres", host: str = HOST) -> str:
     return f"postgresql+psycopg://{SUPERUSER}@{host}:{port}/{database}"
-
-
-def libpq_url(url: str) -> str:
-    """The same URL without SQLAlchemy's driver suffix, as libpq understands it."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(scheme=parts.scheme.split("+", 1)[0]))
 
 
 def with_database(url: str, database: str) -> str:

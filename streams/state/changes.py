@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from models.ids import stable_id
 from models.state import DyadChange
-from streams.state.rules import Derived, Fact, Period, Signal, stable_id
+from streams.state.rules import Derived, Fact, Period, Signal
 
 
 def changes_of(derived: Derived, facts: Iterable[Fact]) -> list[DyadChange]:

@@ -10,54 +10,30 @@ when a worker happened to store the event, which differs from run to run.)
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-INITIAL = {"diplomatic": "normal", "sanctions": "none", "oil": "normal"}
-_DIMENSION_OF = {"relations": "diplomatic", "sanction": "sanctions", "oil": "oil"}
-_PREFIX_OF = {v: k for k, v in _DIMENSION_OF.items()}
-_STATE_OF = {
-    "relations.downgraded": "downgraded",
-    "relations.severed": "severed",
-    "relations.restored": "restored",
-    "sanction.imposed": "active",
-    "sanction.lifted": "lifted",
-    "oil.reduced": "reduced",
-    "oil.halted": "halted",
-    "oil.resumed": "resumed",
-}
-STATES = {
-    "diplomatic": ("normal", "downgraded", "severed", "restored"),
-    "sanctions": ("none", "active", "eased", "lifted"),
-    "oil": ("normal", "reduced", "halted", "resumed"),
-}
-
-
-def stable_id(*parts: object) -> str:
-    key = "\x1f".join(str(p) for p in parts)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+from models.dyads import dyad_of
+from models.ids import stable_id
+from models.vocabulary import VOCABULARY, Vocabulary
 
 
 @dataclass(frozen=True, order=True)
 class Track:
     dyad: str  # unordered pair, "AA-BB"
     dimension: str
-    direction: str = ""  # "AA>BB" on the sanctions track
+    direction: str = ""  # "AA>BB" on an ordered track (sanctions)
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.direction or self.dyad}"
 
-    @property
-    def type_prefix(self) -> str:
-        return _PREFIX_OF[self.dimension] + "."
-
     @classmethod
-    def of(cls, event_type: str, actor: str, target: str) -> Track:
-        dimension = _DIMENSION_OF[event_type.split(".", 1)[0]]
-        a, b = sorted((actor, target))
-        direction = f"{actor}>{target}" if dimension == "sanctions" else ""
-        return cls(f"{a}-{b}", dimension, direction)
+    def of(
+        cls, event_type: str, actor: str, target: str, vocabulary: Vocabulary = VOCABULARY
+    ) -> Track:
+        dimension = vocabulary.dimension_of(event_type)
+        direction = f"{actor}>{target}" if dimension.ordered else ""
+        return cls(dyad_of(actor, target), dimension.name, direction)
 
 
 @dataclass(frozen=True)
@@ -86,10 +62,8 @@ class Fact:
         return (self.valid_from, self.published or self.valid_from, self.event_id)
 
 
-def state_after(fact: Fact) -> str:
-    if fact.type == "sanction.lifted" and fact.partial:
-        return "eased"
-    return _STATE_OF[fact.type]
+def state_after(fact: Fact, vocabulary: Vocabulary = VOCABULARY) -> str:
+    return vocabulary.state_after(fact.type, fact.status, partial=fact.partial)
 
 
 @dataclass(frozen=True)
@@ -183,18 +157,21 @@ class Derived:
     signals: tuple[Signal, ...]
 
 
-def derive(track: Track, facts: Iterable[Fact], *, expiry_days: int) -> Derived:
+def derive(
+    track: Track, facts: Iterable[Fact], *, expiry_days: int, vocabulary: Vocabulary = VOCABULARY
+) -> Derived:
     ordered = sorted(facts, key=lambda f: f.order)
+    changing = [f for f in ordered if vocabulary.statuses[f.status].changes_state]
     return Derived(
-        periods=_periods(track, [f for f in ordered if f.status == "occurred"]),
-        signals=_signals(track, ordered, expiry_days),
+        periods=_periods(track, changing, vocabulary),
+        signals=_signals(track, ordered, expiry_days, vocabulary),
     )
 
 
-def _periods(track: Track, occurred: list[Fact]) -> tuple[Period, ...]:
+def _periods(track: Track, changing: list[Fact], vocabulary: Vocabulary) -> tuple[Period, ...]:
     built: list[tuple[str, _Open]] = []
-    for fact in occurred:
-        state = state_after(fact)
+    for fact in changing:
+        state = state_after(fact, vocabulary)
         if built and built[-1][0] == state:
             built[-1][1].facts.append(fact)
             continue
@@ -213,7 +190,7 @@ def _periods(track: Track, occurred: list[Fact]) -> tuple[Period, ...]:
             Period(
                 track=track,
                 state=state,
-                previous_state=built[i - 1][0] if i else INITIAL[track.dimension],
+                previous_state=built[i - 1][0] if i else vocabulary.initial(track.dimension),
                 valid_from=first.valid_from,
                 valid_to=following,
                 precision=first.precision,
@@ -227,7 +204,9 @@ def _periods(track: Track, occurred: list[Fact]) -> tuple[Period, ...]:
     return tuple(periods)
 
 
-def _signals(track: Track, ordered: list[Fact], expiry_days: int) -> tuple[Signal, ...]:
+def _signals(
+    track: Track, ordered: list[Fact], expiry_days: int, vocabulary: Vocabulary
+) -> tuple[Signal, ...]:
     done: list[Signal] = []
     open_: dict[str, _Open] = {}
     life = dt.timedelta(days=expiry_days)
@@ -238,14 +217,14 @@ def _signals(track: Track, ordered: list[Fact], expiry_days: int) -> tuple[Signa
 
     def close(kind: str, fact: Fact | None) -> None:
         span = open_.pop(kind)
-        done.append(_signal(track, span, life, fact))
+        done.append(_signal(track, span, life, fact, vocabulary))
 
     for fact in ordered:
         span = open_.get(fact.type)
         if span is not None and expiry(span) <= fact.valid_from:
             close(fact.type, None)  # expired before this fact: closed by time, not by it
             span = None
-        if fact.status == "considered":
+        if vocabulary.statuses[fact.status].opens_signal:
             if span is None:
                 open_[fact.type] = _Open(fact, [fact])
             else:
@@ -258,7 +237,9 @@ def _signals(track: Track, ordered: list[Fact], expiry_days: int) -> tuple[Signa
     return tuple(sorted(done, key=lambda s: (s.opened_on, s.type, s.first_event_id)))
 
 
-def _signal(track: Track, span: _Open, life: dt.timedelta, closer: Fact | None) -> Signal:
+def _signal(
+    track: Track, span: _Open, life: dt.timedelta, closer: Fact | None, vocabulary: Vocabulary
+) -> Signal:
     first = span.first
     return Signal(
         track=track,
@@ -273,6 +254,6 @@ def _signal(track: Track, span: _Open, life: dt.timedelta, closer: Fact | None) 
         first_event_id=first.event_id,
         support=Support.of(span.facts),
         closed_on=closer.valid_from if closer else None,
-        closure=None if closer is None else "denied" if closer.status == "denied" else "confirmed",
+        closure=None if closer is None else vocabulary.statuses[closer.status].closes_signal_as,
         closed_by=closer.event_id if closer else None,
     )

@@ -18,9 +18,9 @@ from sqlalchemy import Engine, text
 from models.state import DyadChange
 from streams.alerts.match import alert_id
 from streams.alerts.signing import HEADER, verify
-from streams.api.keys import create_key
 from streams.settings import Settings
 from streams.topics import Topics
+from streams.web.keys import create_key
 from tests.integration.alerts_support import (
     Receiver,
     SseClient,

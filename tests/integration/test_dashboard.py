@@ -15,8 +15,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy import Engine, text
 
-from streams.api.keys import create_key
 from streams.settings import Settings
+from streams.web.keys import create_key
 from tests.integration.alerts_support import (
     Receiver,
     alert_env,

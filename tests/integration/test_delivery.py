@@ -22,8 +22,8 @@ from models.state import DyadChange
 from streams.alerts.delivery import Deliverer
 from streams.alerts.match import build_alert
 from streams.alerts.repository import SUBSCRIPTIONS, store_alerts
-from streams.api.keys import create_key
 from streams.settings import Settings
+from streams.web.keys import create_key
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from streams.alerts.ssrf import check_url
-from streams.ingest import feed_repository as feeds
+from streams.feeds import repository as feeds
 from streams.ingest.poll import Poller
 from streams.ingest.publish import Publisher
 from streams.settings import Settings
+from streams.ssrf import check_url
 from streams.topics import Topics, ensure_topics
 from tests import feed_pages as pages
 from tests.feed_pages import Item

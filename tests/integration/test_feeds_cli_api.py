@@ -12,9 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from streams.api.keys import create_key
 from streams.settings import Settings
 from streams.topics import Topics
+from streams.web.keys import create_key
 from tests import feed_pages as pages
 from tests.feed_pages import Item
 from tests.integration.conftest import settings_env

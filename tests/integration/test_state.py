@@ -19,8 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from models.events import Article, DetectedEvent, Evidence
 from streams.detect.repository import save_batch
 from streams.errors import DyadwatchError
+from streams.reporting.dyads import report_history, report_status
 from streams.settings import Settings
-from streams.state.report import report_history, report_status
 from streams.state.repository import (
     apply_events,
     apply_track,

@@ -13,10 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from streams.api import reads
-from streams.api.deps import EngineDep, KeyDep, ListenerDep
-from streams.api.errors import Invalid
-from streams.api.sse import event_stream
+from streams.web import reads
+from streams.web.deps import EngineDep, KeyDep, ListenerDep
+from streams.web.errors import Invalid
+from streams.web.sse import event_stream
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 

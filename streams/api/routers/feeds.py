@@ -6,13 +6,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from models.feeds import FeedHealth, FeedIn
-from streams.alerts.ssrf import check_url
-from streams.api.deps import EngineDep, KeyDep, SettingsDep, WriterKeyDep
-from streams.api.errors import Invalid, NotFound
 from streams.api.routers.subscriptions import READ_ONLY_REFUSED
 from streams.errors import ConfigError
-from streams.ingest import feed_repository as repository
-from streams.ingest.schedule import parse_every
+from streams.feeds import repository
+from streams.feeds.schedule import parse_every
+from streams.ssrf import check_url
+from streams.web.deps import EngineDep, KeyDep, SettingsDep, WriterKeyDep
+from streams.web.errors import Invalid, NotFound
 
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
 

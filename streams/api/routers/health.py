@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from streams.api import metrics
-from streams.api.deps import EngineDep
+from streams.web import metrics
+from streams.web.deps import EngineDep
 
 router = APIRouter(tags=["health"])
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from streams.api import reads
-from streams.api.deps import EngineDep, KeyDep, pair
+from streams.web import reads
+from streams.web.deps import EngineDep, KeyDep, pair
 
 router = APIRouter(prefix="/v1", tags=["reads"])
 

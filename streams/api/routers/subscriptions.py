@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from models.alerts import SubscriptionIn, SubscriptionOut, SubscriptionPatch
-from streams.alerts.ssrf import check_url
-from streams.api import repository
-from streams.api.deps import EngineDep, KeyDep, SettingsDep, WriterKeyDep, check_filter_sizes
 from streams.settings import Settings
+from streams.ssrf import check_url
+from streams.web import repository
+from streams.web.deps import EngineDep, KeyDep, SettingsDep, WriterKeyDep, check_filter_sizes
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 

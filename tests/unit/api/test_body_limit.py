@@ -5,7 +5,7 @@ from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
-from streams.api.app import BodyLimit
+from streams.server import BodyLimit
 
 
 async def echo(scope: Scope, receive: Receive, send: Send) -> None:

@@ -6,10 +6,10 @@ import pytest
 from pydantic import ValidationError
 
 from models.alerts import Filters, SubscriptionIn
-from streams.api.deps import pair
-from streams.api.errors import Invalid
-from streams.api.keys import PREFIX, hash_key, new_key
-from streams.api.reads import decode_cursor, encode_cursor
+from streams.web.deps import pair
+from streams.web.errors import Invalid
+from streams.web.keys import PREFIX, hash_key, new_key
+from streams.web.reads import decode_cursor, encode_cursor
 
 
 def test_pairs_are_normalized_to_sorted_upper_case() -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from streams.dashboard.highlight import Segment, party_names, segments
+from streams.dashboard.highlight import Segment, segments
+from streams.reporting.names import party_names
 
 
 def test_whole_words_only_and_longest_name_first() -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from streams.api.keys import ApiKey
 from streams.dashboard.auth import Viewer
 from streams.dashboard.changes import feed_item
 from streams.dashboard.display import direction
 from streams.dashboard.highlight import segments
 from streams.dashboard.render import SECURITY_HEADERS, environment, html
 from streams.dashboard.timeline import axis_for, tracks
+from streams.web.keys import ApiKey
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quoted"'
 VIEWER = Viewer(ApiKey("k1", "<b>name</b>", read_only=True), "t" * 43)

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from streams.alerts.ssrf import check_url
 from streams.errors import FetchFailed
 from streams.ingest.fetch import Limits, fetch, new_client
+from streams.ssrf import check_url
 from tests.site import Route, Site, serve
 
 LIMITS = Limits(timeout=3.0, max_bytes=64 * 1024, max_redirects=3)

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from models.ids import text_id
 from streams.errors import RejectedMessage
 from streams.ingest.normalize import (
     INVALID_FIELD,
@@ -14,7 +15,6 @@ from streams.ingest.normalize import (
     NOT_UTF8,
     TOO_LARGE,
     parse_message,
-    text_id,
 )
 
 LIMIT = 10_000

@@ -8,10 +8,11 @@ from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 
 from models.alerts import Filters
-from streams.alerts.listen import Listener
-from streams.api import keys
-from streams.api.errors import Invalid, ReadOnly, Unauthorized
+from models.dyads import DyadError, parse_dyad
+from streams.listen import Listener
 from streams.settings import Settings
+from streams.web import keys
+from streams.web.errors import Invalid, ReadOnly, Unauthorized
 
 
 def engine(request: Request) -> Engine:
@@ -56,10 +57,10 @@ def check_filter_sizes(filters: Filters | None, limit: int) -> None:
 
 
 def pair(value: str) -> str:
-    a, sep, b = value.upper().partition("-")
-    if not (sep and len(a) == 2 and len(b) == 2 and a.isalpha() and b.isalpha()) or a == b:
-        raise Invalid("a dyad is two country codes joined by a dash, like US-VE")
-    return "-".join(sorted((a, b)))
+    try:
+        return parse_dyad(value)
+    except DyadError:
+        raise Invalid("a dyad is two country codes joined by a dash, like US-VE") from None
 
 
 EngineDep = Annotated[Engine, Depends(engine)]

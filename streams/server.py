@@ -1,4 +1,6 @@
-"""create_app(): the FastAPI application, and `serve()` for `dyadwatch api`."""
+"""The API process: create_app() puts the HTTP API's routers and the dashboard's pages on
+one FastAPI application, and `serve()` runs it for `dyadwatch api`. Neither stage imports
+the other; this module is where they meet."""
 
 from __future__ import annotations
 
@@ -10,14 +12,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from streams.alerts.listen import ALERTS, Listener
-from streams.alerts.ssrf import UnsafeUrl
-from streams.api.errors import ApiError
 from streams.api.routers import alerts, feeds, health, reads, subscriptions
 from streams.dashboard.mount import mount
 from streams.db import engine_for
+from streams.listen import ALERTS_CHANNEL, Listener
 from streams.settings import Settings
+from streams.ssrf import UnsafeUrl
 from streams.stack import resolve_database_url
+from streams.web.errors import ApiError
 
 
 class BodyLimit:
@@ -86,7 +88,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.listener = Listener(url, ALERTS)
+    app.state.listener = Listener(url, ALERTS_CHANNEL)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:

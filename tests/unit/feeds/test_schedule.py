@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from streams.errors import ConfigError
-from streams.ingest.schedule import (
+from streams.feeds.schedule import (
     conditional_headers,
     format_every,
     next_due,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from streams.api.errors import Invalid
+from streams.web.errors import Invalid
 
 _STATUS_COLUMNS = (
     "dimension, direction, actor, target, state, valid_from, valid_to, since_precision, "

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from models.vocabulary import VOCABULARY
 from streams.errors import ConfigError
 from streams.settings import Settings, get_settings
 
@@ -29,9 +30,11 @@ def add_commands(add: Add) -> None:
     p = add("subscribe", subscribe, "subscribe to alerts through the API (DYADWATCH_API_KEY)")
     p.add_argument("--pair", action="append", default=[], help="pair like US-VE (repeatable)")
     p.add_argument("--country", action="append", default=[], help="either side (repeatable)")
-    p.add_argument("--dimension", action="append", default=[], help="diplomatic|sanctions|oil")
-    p.add_argument("--type", action="append", default=[], help="event type, e.g. relations.severed")
-    p.add_argument("--status", action="append", default=[], help="occurred|considered|denied")
+    p.add_argument("--dimension", action="append", default=[], help="|".join(VOCABULARY.dimensions))
+    p.add_argument(
+        "--type", action="append", default=[], help="event type: " + ", ".join(VOCABULARY.kinds)
+    )
+    p.add_argument("--status", action="append", default=[], help="|".join(VOCABULARY.statuses))
     p.add_argument("--min-confidence", type=float, default=0.0)
     p.add_argument("--min-sources", type=int, default=1)
     p.add_argument("--signals", action="store_true", help="also reports of what is considered")
@@ -46,16 +49,16 @@ def add_commands(add: Add) -> None:
 
 
 def api(args: argparse.Namespace) -> int:
-    from streams.api.app import serve
+    from streams.server import serve
 
     serve(get_settings(), host=args.host, port=args.port)
     return 0
 
 
 def apikey(args: argparse.Namespace) -> int:
-    from streams.api import keys
     from streams.db import engine_for
     from streams.stack import resolve_database_url
+    from streams.web import keys
 
     engine = engine_for(resolve_database_url(get_settings()))
     with engine.begin() as conn:

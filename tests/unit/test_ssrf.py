@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.alerts.ssrf import UnsafeUrl, check_url, endpoint_of, is_public
+from streams.ssrf import UnsafeUrl, check_url, endpoint_of, is_public
 
 
 def resolves_to(*addresses: str):  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 
 from models.feeds import FeedHealth, FeedItemRow, FeedRow
-from streams.ingest.feed_items import feed_id, key_hash
+from streams.feeds.items import feed_id, key_hash
 
 FEEDS: Table = FeedRow.__table__  # type: ignore[assignment]
 ITEMS: Table = FeedItemRow.__table__  # type: ignore[assignment]

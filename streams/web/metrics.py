@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from streams.api.feed_metrics import feed_lines
 from streams.deadletter_rows import letter_counts
+from streams.web.feed_metrics import feed_lines
 
 BUCKETS = (0.1, 0.25, 0.5, 0.75, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0)
 

@@ -19,7 +19,7 @@ from models.alerts import (
     SubscriptionPatch,
     SubscriptionRow,
 )
-from streams.api.errors import Invalid, NotFound
+from streams.web.errors import Invalid, NotFound
 
 SUBSCRIPTIONS: Table = SubscriptionRow.__table__  # type: ignore[assignment]
 DELIVERIES: Table = DeliveryRow.__table__  # type: ignore[assignment]

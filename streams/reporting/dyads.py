@@ -7,13 +7,15 @@ import csv
 import datetime as dt
 import json
 import re
-from functools import cache
 from typing import Any, TextIO
 
 from sqlalchemy import Engine
 
+from models.dyads import DyadError, parse_dyad
+from models.vocabulary import VOCABULARY
 from streams.errors import DyadwatchError
-from streams.state import queries
+from streams.reporting import queries
+from streams.reporting.names import country_name
 
 FORMATS = ("table", "json", "csv")
 FIELDS = (
@@ -24,22 +26,12 @@ FIELDS = (
 _CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
-@cache
-def country_name(code: str, lang: str = "en") -> str:
-    try:
-        from streams.detect.countries import country_name as gazetteer_name
-
-        return gazetteer_name(code, lang)
-    except Exception:  # a code the gazetteer lacks, or no gazetteer: the code still reads
-        return code
-
-
 def normalize_pair(pair: str) -> str:
-    parts = re.split(r"[-–>/,\s]+", pair.strip())
-    if len(parts) != 2 or not all(_CODE.match(p) for p in parts) or parts[0] == parts[1]:
-        raise DyadwatchError(f"a pair is two country codes like US-VE, got {pair!r}")
-    a, b = sorted(p.upper() for p in parts)
-    return f"{a}-{b}"
+    """A pair as typed at the terminal ("ve/us", "US>VE") → its one spelling."""
+    try:
+        return parse_dyad(pair, loose=True)
+    except DyadError:
+        raise DyadwatchError(f"a pair is two country codes like US-VE, got {pair!r}") from None
 
 
 def normalize_country(code: str) -> str:
@@ -123,7 +115,8 @@ def _emit(
 
 
 def _who(row: dict[str, Any]) -> str:
-    arrow = "→" if row["dimension"] == "sanctions" or row["kind"] == "signal" else "·"
+    ordered = VOCABULARY.dimensions[row["dimension"]].ordered
+    arrow = "→" if ordered or row["kind"] == "signal" else "·"
     return f"{row['actor_name']} {arrow} {row['target_name']}"
 
 

@@ -9,9 +9,14 @@ import time
 from sqlalchemy import select
 
 from models.tables import EventRow
+from models.vocabulary import VOCABULARY
 from streams.db import engine_for
 from streams.settings import Settings
 from streams.stack import resolve_database_url
+
+# Columns as wide as the longest kind (and a space) and the longest status.
+_TYPE = max(len(code) for code in VOCABULARY.kinds) + 1
+_STATUS = max(len(name) for name in VOCABULARY.statuses)
 
 
 def print_events(settings: Settings, *, article: str | None, wait: float, fmt: str) -> int:
@@ -34,14 +39,14 @@ def print_events(settings: Settings, *, article: str | None, wait: float, fmt: s
     if not rows:
         print("no events", file=sys.stderr)
         return 0
-    print(f"{'type':<21} {'pair':<7} {'status':<10} {'date':<10} {'conf':>4}  evidence")
+    print(f"{'type':<{_TYPE}} {'pair':<7} {'status':<{_STATUS}} {'date':<10} {'conf':>4}  evidence")
     for r in rows:
         date = "" if r.event_date is None else _shown(r.event_date.isoformat(), r.date_precision)
         evidence = " ".join(r.evidence_text.split())
         if len(evidence) > 90:
             evidence = evidence[:87] + "..."
         print(
-            f"{r.type:<21} {r.actor}>{r.target:<4} {r.status:<10} {date:<10} "
+            f"{r.type:<{_TYPE}} {r.actor}>{r.target:<4} {r.status:<{_STATUS}} {date:<10} "
             f"{r.confidence:4.2f}  {evidence}"
         )
     return 0

@@ -15,7 +15,7 @@ from typing import TypeVar
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from streams.alerts.listen import Listener
+from streams.listen import Listener
 
 KEEPALIVE = 15.0
 

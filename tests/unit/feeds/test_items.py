@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.ingest.feed_items import article_id, is_feed_type, item_key, shape
+from streams.feeds.items import article_id, is_feed_type, item_key, shape
 from streams.ingest.fulltext import needs_page
 
 FEED = "https://news.example/rss"

@@ -1,4 +1,4 @@
-"""Errors the API answers with; one handler in `streams.api.app` turns them into HTTP."""
+"""Errors the API answers with; one handler in `streams.server` turns them into HTTP."""
 
 from __future__ import annotations
 

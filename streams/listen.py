@@ -3,6 +3,9 @@
 One connection per process serves any number of waiters. A lost connection is reopened; the
 waiters meanwhile fall back on their own timeouts, so a notification missed is a delay, never
 a lost alert (they always re-read the tables).
+
+The channels are named here once, for the triggers of migrations 0003 and 0006 and for every
+process that listens: the API and the alerts stage (alerts, deliveries), the dashboard (changes).
 """
 
 from __future__ import annotations
@@ -11,23 +14,20 @@ import asyncio
 import contextlib
 
 import psycopg
-from sqlalchemy import make_url
 
+from streams.libpq import libpq_url
 from streams.logs import get_logger
 
 log = get_logger(__name__)
 
-ALERTS = "dyadwatch_alerts"
-DELIVERIES = "dyadwatch_deliveries"
-
-
-def libpq_dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+ALERTS_CHANNEL = "dyadwatch_alerts"  # a new alert row
+DELIVERIES_CHANNEL = "dyadwatch_deliveries"  # a new webhook delivery to make
+CHANGES_CHANNEL = "dyadwatch_changes"  # a new dyad change, for the dashboard's live feed
 
 
 class Listener:
     def __init__(self, database_url: str, channel: str) -> None:
-        self._dsn = libpq_dsn(database_url)
+        self._dsn = libpq_url(database_url)
         self._channel = channel
         self._changed = asyncio.Condition()
         self._generation = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from streams.ingest.normalize import text_id
+from models.ids import text_id
 
 # A feed is XML; a server that answers HTML or JSON for a feed URL is a login wall, an error
 # page or a moved site, and reading it as a feed would only make bozo noise. An answer with
