@@ -46,6 +46,9 @@ _WORD_CHARACTER = np.array(
 _BASE = np.uint64(0x9E3779B97F4A7C15)
 _BASE_INVERSE = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))
 _HIGH = np.uint64(32)
+_SHIFT = np.uint64(33)
+_MIX_1 = np.uint64(0xFF51AFD7ED558CCD)
+_MIX_2 = np.uint64(0xC4CEB9FE1A85EC53)
 # Built once: MinHash draws its permutations from the seed on every construction otherwise.
 _SCHEME = "affine32"  # 32-bit values: a signature is 512 bytes in PostgreSQL
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=int, scheme=_SCHEME)
@@ -80,8 +83,7 @@ def word_hashes(text: str) -> np.ndarray:
     inverse = np.cumprod(inverse)
     prefix = np.zeros(len(points) + 1, dtype=np.uint64)
     np.cumsum(points * powers, out=prefix[1:])
-    hashed: np.ndarray = ((prefix[ends] - prefix[starts]) * inverse[starts]) >> _HIGH
-    return hashed
+    return _mix((prefix[ends] - prefix[starts]) * inverse[starts]) >> _HIGH
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
@@ -94,8 +96,19 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
     runs = np.zeros(len(hashed) - size + 1, dtype=np.uint64)
     for offset in range(size):
         runs = runs * _BASE + hashed[offset : offset + len(runs)]
-    unique: np.ndarray = np.unique(runs >> _HIGH)
+    unique: np.ndarray = np.unique(_mix(runs) >> _HIGH)
     return unique
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser: every input bit reaches the high half, which a short
+    word's polynomial alone (one letter is its own code point) would leave empty."""
+    values = values ^ (values >> _SHIFT)
+    values = values * _MIX_1
+    values = values ^ (values >> _SHIFT)
+    values = values * _MIX_2
+    mixed: np.ndarray = values ^ (values >> _SHIFT)
+    return mixed
 
 
 @dataclass(frozen=True)
