@@ -3,9 +3,9 @@
     .venv/bin/python bench/extract.py [--corpus PATH] [--sample N] [--seed S]
 
 Prints: time to merely read and decode the corpus; articles/s and chars/s of detection
-on one core (decoding excluded); the same with the story signature the detect stage computes
-beside detection (`streams/detect/shingles.py`); peak memory; events per 1,000 articles by type; and a
-seeded random sample of detections with their evidence, for review by eye.
+on one core (decoding excluded); the same with the story signature that the detect stage
+computes beside detection (`streams/detect/shingles.py`); peak memory; events per 1,000
+articles by type; and a seeded random sample of detections with their evidence, for review by eye.
 """
 
 from __future__ import annotations
