@@ -245,7 +245,11 @@ class Alert(BaseModel):
     precision: str
     basis: str
     confidence: float
+    # Independent stories behind the change (before stories were kept: articles).
     sources: int
+    articles: int = 0
+    stories: int = 0
+    outlets: int = 0
     evidence: list[EvidenceItem]
     dyad_url: str
     created_at: dt.datetime

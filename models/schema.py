@@ -5,8 +5,8 @@ CLI, the detector) does not pay for importing SQLAlchemy's table machinery."""
 
 from __future__ import annotations
 
-from models import alerts, deadletters, feeds, state, tables
+from models import alerts, deadletters, feeds, state, stories, tables
 
 metadata = tables.Base.metadata
 
-__all__ = ["alerts", "deadletters", "feeds", "metadata", "state", "tables"]
+__all__ = ["alerts", "deadletters", "feeds", "metadata", "state", "stories", "tables"]

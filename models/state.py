@@ -34,7 +34,9 @@ DIMENSIONS: tuple[str, ...] = tuple(VOCABULARY.dimensions)
 # Where a valid time comes from: the text's own date, the article's date, or our clock.
 Basis = Literal["stated", "published", "recorded"]
 
-ChangeKind = Literal["state", "signal.opened", "signal.closed"]
+# "state.reinforced": a state announced before is now backed by one more independent story
+# (what a subscription's `min_sources` waits for).
+ChangeKind = Literal["state", "state.reinforced", "signal.opened", "signal.closed"]
 
 
 class DyadPeriodRow(Base):
@@ -60,6 +62,8 @@ class DyadPeriodRow(Base):
     latest_event_id: Mapped[str] = mapped_column(String(64))
     articles: Mapped[int] = mapped_column(Integer)
     outlets: Mapped[int] = mapped_column(Integer)
+    # Distinct stories: copies of one wire story printed by several outlets count once.
+    stories: Mapped[int] = mapped_column(Integer)
     confidence: Mapped[float] = mapped_column(Float)
     # Recorded time: when the first supporting event reached us.
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -106,6 +110,8 @@ class DyadSignalRow(Base):
     event_ids: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
     latest_event_id: Mapped[str] = mapped_column(String(64))
     articles: Mapped[int] = mapped_column(Integer)
+    outlets: Mapped[int] = mapped_column(Integer)
+    stories: Mapped[int] = mapped_column(Integer)
     confidence: Mapped[float] = mapped_column(Float)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -168,6 +174,11 @@ class DyadChange(BaseModel):
     basis: Basis
     confidence: float
     articles: int
+    # Independent stories behind it; changes published before stories were kept have none.
+    stories: int = 0
+    outlets: int = 0
+    # On a "state.reinforced" change: the id of the "state" change it backs.
+    reinforces: str | None = None
     event_id: str
     evidence: str
 

@@ -47,6 +47,9 @@ class ArticleRow(Base):
     text: Mapped[str] = mapped_column(Text)
     detector_version: Mapped[str] = mapped_column(String(64))
     event_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The first article of the story this one tells (itself when it is the first); null for
+    # articles stored before stories were kept.
+    story_id: Mapped[str | None] = mapped_column(String(512))
     # Recorded time: when we first learned of the article; never moved by a replay.
     recorded_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
@@ -55,7 +58,10 @@ class ArticleRow(Base):
         DateTime(timezone=True), server_default=func.now()
     )
 
-    __table_args__ = (Index("ix_articles_published_at", "published_at"),)
+    __table_args__ = (
+        Index("ix_articles_published_at", "published_at"),
+        Index("ix_articles_story_id", "story_id"),
+    )
 
 
 class EventRow(Base):

@@ -25,14 +25,14 @@ def alert_id(subscription_id: str, change_id: str) -> str:
 
 
 def event_type_of(change: DyadChange, vocabulary: Vocabulary = VOCABULARY) -> str | None:
-    if change.kind == "state":
+    if change.kind in ("state", "state.reinforced"):
         # Derived at load: a state no kind leads into fails there, not here.
         return vocabulary.kind_leading_to(change.dimension, change.state)
     return change.state  # a signal carries the type of event it reports
 
 
 def status_of(change: DyadChange, vocabulary: Vocabulary = VOCABULARY) -> str:
-    if change.kind == "state":
+    if change.kind in ("state", "state.reinforced"):
         return vocabulary.status_where(changes_state=True)
     if change.kind == "signal.opened":
         return vocabulary.status_where(opens_signal=True)
@@ -46,7 +46,7 @@ def matches(f: Filters, change: DyadChange) -> bool:
     status = status_of(change)
     # Signals come only when asked for, or when a status that only signals have is named.
     asked = f.signals or (status != "occurred" and status in f.statuses)
-    if change.kind != "state" and not asked:
+    if change.kind not in ("state", "state.reinforced") and not asked:
         return False
     if f.statuses and status not in f.statuses:
         return False
@@ -59,7 +59,9 @@ def matches(f: Filters, change: DyadChange) -> bool:
         return False
     if f.event_types and event_type_of(change) not in f.event_types:
         return False
-    return change.confidence >= f.min_confidence and change.articles >= f.min_sources
+    # Independent stories; a change published before stories were kept counts articles.
+    independent = change.stories or change.articles
+    return change.confidence >= f.min_confidence and independent >= f.min_sources
 
 
 def match(subscribers: Iterable[Subscriber], change: DyadChange) -> list[str]:
@@ -76,10 +78,12 @@ def build_alert(
     created_at: dt.datetime,
 ) -> Alert:
     return Alert(
-        id=alert_id(subscription_id, change.id),
+        # A reinforcement alerts as the state it backs, under that state's alert id: however
+        # many stories follow, a subscription hears of one state once, when it has enough.
+        id=alert_id(subscription_id, change.reinforces or change.id),
         subscription_id=subscription_id,
-        change_id=change.id,
-        kind=change.kind,
+        change_id=change.reinforces or change.id,
+        kind="state" if change.reinforces else change.kind,
         dyad=change.dyad,
         dimension=change.dimension,
         actor=change.actor,
@@ -93,7 +97,10 @@ def build_alert(
         precision=change.precision,
         basis=change.basis,
         confidence=change.confidence,
-        sources=change.articles,
+        sources=change.stories or change.articles,
+        articles=change.articles,
+        stories=change.stories or change.articles,
+        outlets=change.outlets,
         evidence=list(evidence)
         or [EvidenceItem(text=change.evidence, article_id="", event_id=change.event_id)],
         dyad_url=f"{base_url.rstrip('/')}/v1/dyads/{change.dyad}",

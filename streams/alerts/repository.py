@@ -60,7 +60,7 @@ def evidence_for(conn: Connection, changes: Sequence[DyadChange]) -> dict[str, E
     """Per change: its sentence first, then others behind the same period, with article URLs;
     and when the change's own event reached us."""
     wanted: dict[str, list[str]] = {c.id: [c.event_id] for c in changes}
-    states = [c for c in changes if c.kind == "state"]
+    states = [c for c in changes if c.kind in ("state", "state.reinforced")]
     if states:
         periods = conn.execute(
             text(

@@ -15,7 +15,7 @@ from models.vocabulary import VOCABULARY
 
 _OVERVIEW = """
 SELECT dyad, dimension, direction, actor, target, state, valid_from AS since, since_precision,
-       since_basis, articles, outlets, confidence
+       since_basis, articles, outlets, stories, confidence
   FROM {source}
  WHERE dimension = :dimension AND state <> :baseline
  ORDER BY dyad, direction

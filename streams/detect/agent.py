@@ -19,6 +19,8 @@ from streams.deadletter_rows import record_letters
 from streams.detect.detector import warm_up
 from streams.detect.process import Outcome, process_batch
 from streams.detect.repository import save_batch
+from streams.detect.shingles import signature
+from streams.detect.story_repository import assign_stories, record_stories
 from streams.detect.version import detector_version
 from streams.errors import RejectedMessage
 from streams.logs import get_logger
@@ -90,9 +92,12 @@ def store_outcome(engine: Engine, outcome: Outcome, version: str) -> Letters:
 
     def store(articles: Sequence[Article]) -> None:
         with engine.begin() as conn:
-            save_batch(
-                conn, list(articles), {a.id: outcome.events[a.id] for a in articles}, version
-            )
+            # An article put in the outcome by other means than process_batch is signed here.
+            signed = {a.id: outcome.signatures.get(a.id) or signature(a.text) for a in articles}
+            assignment = assign_stories(conn, signed)
+            events = {a.id: outcome.events[a.id] for a in articles}
+            save_batch(conn, list(articles), events, version, assignment.stories)
+            record_stories(conn, assignment)
 
     def refused(article: Article, exc: Exception) -> None:
         failure = RejectedMessage(STORE_ERROR, f"{type(exc).__name__}: {str(exc)[:500]}")

@@ -10,6 +10,7 @@ from typing import Any
 from models.events import Article, DetectedEvent
 from streams.deadletter import DETECTOR_ERROR, STAGE_ERROR
 from streams.detect.detector import detect
+from streams.detect.shingles import Signature, signature
 from streams.errors import RejectedMessage
 from streams.ingest.normalize import parse_message
 
@@ -38,12 +39,15 @@ class Outcome:
     events: dict[str, list[DetectedEvent]] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
+    # Computed here, beside detection and off the database's transaction.
+    signatures: dict[str, Signature] = field(default_factory=dict)
 
     def reject_article(self, article_id: str, error: RejectedMessage, cause: BaseException) -> None:
         """Move a stored-to-be article to the rejects (the database refused it alone)."""
         source = self.sources[article_id]
         self.articles = [a for a in self.articles if a.id != article_id]
         self.events.pop(article_id, None)
+        self.signatures.pop(article_id, None)
         self.rejects.append(Reject(error, source.origin, source.payload, cause, source.key))
 
 
@@ -88,6 +92,7 @@ def process_batch(
             continue  # a replay inside one batch: the first copy stands for both
         try:
             events = detect_article(article, version)
+            sig = signature(article.text)
         except Exception as exc:  # a detector bug must not stop the stream
             failure = RejectedMessage(DETECTOR_ERROR, f"{type(exc).__name__}: {exc}")
             out.rejects.append(Reject(failure, origin, payload, exc, key))
@@ -95,4 +100,5 @@ def process_batch(
         out.sources[article.id] = Source(origin, payload, key)
         out.articles.append(article)
         out.events[article.id] = events
+        out.signatures[article.id] = sig
     return out

@@ -46,8 +46,10 @@ def save_batch(
     articles: list[Article],
     events: dict[str, list[DetectedEvent]],
     version: str,
+    stories: dict[str, str] | None = None,
 ) -> None:
-    """Write articles and their events in the caller's transaction."""
+    """Write articles (with their stories, when given) and their events in the caller's
+    transaction."""
     if not articles:
         return
     rows = [
@@ -61,6 +63,7 @@ def save_batch(
             "text": a.text,
             "detector_version": version,
             "event_count": len(events.get(a.id, [])),
+            "story_id": (stories or {}).get(a.id),
         }
         for a in articles
     ]
@@ -77,6 +80,8 @@ def save_batch(
                 "text": stmt.excluded.text,
                 "detector_version": stmt.excluded.detector_version,
                 "event_count": stmt.excluded.event_count,
+                # A replay without stories keeps the story the article was given.
+                "story_id": func.coalesce(stmt.excluded.story_id, ArticleRow.story_id),
                 "processed_at": func.now(),
             },
         ),

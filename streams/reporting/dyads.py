@@ -21,7 +21,7 @@ FORMATS = ("table", "json", "csv")
 FIELDS = (
     "kind", "pair", "dimension", "actor", "actor_name", "target", "target_name", "state",
     "since", "since_precision", "since_basis", "since_text", "until", "expires", "outcome",
-    "articles", "outlets", "confidence", "evidence", "article_id",
+    "articles", "outlets", "stories", "confidence", "evidence", "article_id",
 )  # fmt: skip
 _CODE = re.compile(r"^[A-Za-z]{2}$")
 
@@ -133,13 +133,14 @@ def _table(out: TextIO, rows: list[dict[str, Any]], *, with_until: str) -> None:
             line.append(str(r["until"] or "now"))
         elif with_until == "signal":
             line.append(str(r["expires"]))
-        sources = f"{r['articles']}" + (f"/{r['outlets']}" if r["outlets"] else "")
+        # stories/articles/outlets: copies of one story in several papers are one story.
+        sources = f"{r['stories']}/{r['articles']}" + (f"/{r['outlets']}" if r["outlets"] else "")
         evidence = r["evidence"] if len(r["evidence"]) <= 80 else r["evidence"][:77] + "..."
         return [*line, sources, f"{r['confidence']:.2f}", evidence]
 
     header = ["pair", "dimension", "who", "state", "since"]
     header += {"history": ["until"], "signal": ["expires"]}.get(with_until, [])
-    header += ["sources", "conf", "latest evidence"]
+    header += ["stories/articles/outlets", "conf", "latest evidence"]
     table = [header] + [cells(r) for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(header) - 1)]
     for line in table:

@@ -11,13 +11,13 @@ from sqlalchemy import Connection, text
 _STATUS_COLUMNS = """
     'state' AS kind, dyad, dimension, actor, target, state,
     valid_from AS since, since_precision, since_basis, valid_to AS until, NULL::date AS expires,
-    NULL::text AS outcome, articles, outlets, confidence,
+    NULL::text AS outcome, articles, outlets, stories, confidence,
     latest_evidence AS evidence, latest_article_id AS article_id
 """
 _SIGNAL_COLUMNS = """
     'signal' AS kind, dyad, dimension, actor, target, type AS state,
     opened_on AS since, opened_precision AS since_precision, opened_basis AS since_basis,
-    closed_on AS until, {expires} AS expires, outcome, articles, NULL::int AS outlets,
+    closed_on AS until, {expires} AS expires, outcome, articles, outlets, stories,
     confidence, latest_evidence AS evidence, latest_article_id AS article_id
 """
 _ORDER = " ORDER BY dyad, dimension, since, actor"

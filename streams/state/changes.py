@@ -1,5 +1,9 @@
 """Pure: the changes a derived track announces on `dyad.changes`. Ids are hashes of what the
-change says, so deriving the same history again announces nothing new."""
+change says, so deriving the same history again announces nothing new.
+
+A state is announced once, with the stories behind it then. Each time one more independent
+story backs it, a `state.reinforced` change says so (its id names the count), which is
+what a subscription waiting for `min_sources` stories fires on."""
 
 from __future__ import annotations
 
@@ -13,7 +17,11 @@ from streams.state.rules import Derived, Fact, Period, Signal
 
 def changes_of(derived: Derived, facts: Iterable[Fact]) -> list[DyadChange]:
     by_id = {f.event_id: f for f in facts}
-    out = [state_change(p, by_id) for p in derived.periods]
+    out = []
+    for period in derived.periods:
+        out.append(state_change(period, by_id))
+        if period.support.stories > 1:
+            out.append(reinforcement(period, by_id))
     for signal in derived.signals:
         out.extend(signal_changes(signal, by_id))
     return out
@@ -35,8 +43,25 @@ def state_change(p: Period, facts: Mapping[str, Fact]) -> DyadChange:
         basis=p.basis,  # type: ignore[arg-type]
         confidence=p.support.confidence,
         articles=p.support.articles,
+        stories=p.support.stories,
+        outlets=p.support.outlets,
         event_id=first.event_id,
         evidence=first.evidence,
+    )
+
+
+def reinforcement(p: Period, facts: Mapping[str, Fact]) -> DyadChange:
+    """The period's state, backed now by `stories` independent stories."""
+    announced = state_change(p, facts)
+    latest = facts[p.support.latest_event_id]
+    return announced.model_copy(
+        update={
+            "id": stable_id("state.reinforced", p.change_id, p.support.stories),
+            "kind": "state.reinforced",
+            "reinforces": p.change_id,
+            "event_id": latest.event_id,
+            "evidence": latest.evidence,
+        }
     )
 
 
@@ -50,6 +75,8 @@ def signal_changes(s: Signal, facts: Mapping[str, Fact]) -> Iterator[DyadChange]
         "state": s.type,
         "confidence": s.support.confidence,
         "articles": s.support.articles,
+        "stories": s.support.stories,
+        "outlets": s.support.outlets,
     }
     yield DyadChange(
         id=stable_id("signal.opened", s.id),

@@ -199,7 +199,7 @@ def _load_facts(
         x, y = t.dyad.split("-")
         pairs |= {(x, y), (y, x)}
     query = (
-        select(EVENTS, a.published_at, a.source, applied.event_id.label("applied_id"))
+        select(EVENTS, a.published_at, a.source, a.story_id, applied.event_id.label("applied_id"))
         .join_from(EVENTS, ARTICLES, e.article_id == a.id)
         .outerjoin(APPLIED, applied.event_id == e.id)
         .where(tuple_(e.actor, e.target).in_(sorted(pairs)))
@@ -242,6 +242,7 @@ def _fact(row: RowMapping) -> Fact:
         partial=VOCABULARY.kind(row["type"]).partial is not None
         and is_easing(row["evidence_text"], row["lang"]),
         published=row["published_at"],
+        story=row["story_id"],
     )
 
 
@@ -311,6 +312,7 @@ def _period_row(p: Period) -> dict[str, Any]:
         "latest_event_id": p.support.latest_event_id,
         "articles": p.support.articles,
         "outlets": p.support.outlets,
+        "stories": p.support.stories,
         "confidence": p.support.confidence,
         "recorded_at": p.support.recorded_at,
     }
@@ -331,6 +333,8 @@ def _signal_row(s: Signal) -> dict[str, Any]:
         "event_ids": list(s.support.event_ids),
         "latest_event_id": s.support.latest_event_id,
         "articles": s.support.articles,
+        "outlets": s.support.outlets,
+        "stories": s.support.stories,
         "confidence": s.support.confidence,
         "recorded_at": s.support.recorded_at,
         "closed_on": s.closed_on,

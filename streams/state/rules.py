@@ -55,6 +55,7 @@ class Fact:
     evidence: str
     partial: bool = False  # a lifting that only eases
     published: dt.date | None = None  # the article's own date, when it gives one
+    story: str | None = None  # the first article of its story; none before stories were kept
 
     @property
     def order(self) -> tuple[dt.date, dt.date, str]:
@@ -68,12 +69,15 @@ def state_after(fact: Fact, vocabulary: Vocabulary = VOCABULARY) -> str:
 
 @dataclass(frozen=True)
 class Support:
-    """What backs a period or a signal: its events and the distinct sources behind them."""
+    """What backs a period or a signal: its events and the distinct sources behind them.
+    `stories` counts the independent ones: a wire story reprinted by five outlets is five
+    articles and five outlets, but one story."""
 
     event_ids: tuple[str, ...]
     latest_event_id: str
     articles: int
     outlets: int
+    stories: int
     confidence: float
     recorded_at: dt.datetime  # when the first of them reached us
     last_recorded_at: dt.datetime
@@ -82,16 +86,19 @@ class Support:
     def of(cls, facts: Sequence[Fact]) -> Support:
         best: dict[str, float] = {}
         for f in facts:
-            best[f.article_id] = max(best.get(f.article_id, 0.0), f.confidence)
-        # Independent articles reinforce each other; one article saying it twice does not.
+            story = f.story or f.article_id
+            best[story] = max(best.get(story, 0.0), f.confidence)
+        # Independent stories reinforce each other; one article saying it twice, or a copy
+        # of it in another paper, does not.
         doubt = 1.0
         for c in best.values():
             doubt *= 1.0 - c
         return cls(
             event_ids=tuple(sorted({f.event_id for f in facts})),
             latest_event_id=max(facts, key=lambda f: f.order).event_id,
-            articles=len(best),
+            articles=len({f.article_id for f in facts}),
             outlets=len({f.outlet for f in facts if f.outlet}),
+            stories=len(best),
             confidence=round(1.0 - doubt, 4),
             recorded_at=min(f.recorded_at for f in facts),
             last_recorded_at=max(f.recorded_at for f in facts),

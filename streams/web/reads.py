@@ -12,7 +12,8 @@ from streams.web.errors import Invalid
 
 _STATUS_COLUMNS = (
     "dimension, direction, actor, target, state, valid_from, valid_to, since_precision, "
-    "since_basis, articles, outlets, events, confidence, latest_evidence, latest_article_id"
+    "since_basis, articles, outlets, stories, events, confidence, latest_evidence, "
+    "latest_article_id"
 )
 
 
@@ -30,8 +31,9 @@ def dyad(conn: Connection, pair: str) -> dict[str, Any]:
     ).mappings()
     signals = conn.execute(
         text(
-            "SELECT dimension, type, actor, target, opened_on, expires_on, articles, confidence, "
-            "latest_evidence FROM dyad_signals WHERE dyad = :d ORDER BY opened_on"
+            "SELECT dimension, type, actor, target, opened_on, expires_on, articles, outlets, "
+            "stories, confidence, latest_evidence FROM dyad_signals WHERE dyad = :d "
+            "ORDER BY opened_on"
         ),
         {"d": pair},
     ).mappings()

@@ -271,7 +271,8 @@ def test_periods_of_a_track_cannot_overlap(engine: Engine) -> None:
             text(
                 "INSERT INTO dyad_periods SELECT md5('x'), dyad, dimension, direction, 'restored',"
                 " actor, target, daterange('2020-01-01', NULL), precision, basis, event_ids,"
-                " first_event_id, latest_event_id, articles, outlets, confidence, recorded_at"
+                " first_event_id, latest_event_id, articles, outlets, confidence, recorded_at,"
+                " stories"
                 " FROM dyad_periods"
             )
         )
