@@ -27,8 +27,8 @@ from sqlalchemy import Engine, create_engine, text
 from tqdm import tqdm
 
 from models.alerts import SubscriptionIn
+from streams.article_messages import REASONS
 from streams.db import migrate
-from streams.ingest.normalize import REASONS
 from streams.replay import read_letters
 from streams.services.kafka import start_kafka, start_tansu
 from streams.services.postgres import create_database, start_postgres

@@ -12,8 +12,8 @@ weights with neither.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -308,11 +308,12 @@ def train(items: Sequence[Item], settings: Settings, provenance: dict[str, objec
 
 
 def folds(items: Sequence[Item], k: int, seed: int) -> list[list[Item]]:
-    """Items split into k folds; copies of one article (same id) stay in one fold."""
-    ids = sorted({item.id for item in items})
-    random.Random(seed).shuffle(ids)
-    fold_of = {item_id: n % k for n, item_id in enumerate(ids)}
+    """Items split into k folds; copies of one article (same id) stay in one fold.
+
+    An item's fold depends on its id and the seed alone, so adding a labelled text moves no
+    other text to another fold, and a change is measured on the same split as before it."""
     out: list[list[Item]] = [[] for _ in range(k)]
     for item in items:
-        out[fold_of[item.id]].append(item)
+        digest = hashlib.sha256(f"{seed}:{item.id}".encode()).digest()
+        out[int.from_bytes(digest[:8], "big") % k].append(item)
     return out

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 Stage = Literal["ingest", "bridge", "detect", "state", "alerts"]
 STAGES: tuple[str, ...] = Stage.__args__  # type: ignore[attr-defined]
 
-# Reasons of the worker's stages; the input reasons are in `streams.ingest.normalize`.
+# Reasons of the worker's stages; the input reasons are in `streams.article_messages`.
 DETECTOR_ERROR = "detector_error"  # the detector raised on this article
 STORE_ERROR = "store_error"  # PostgreSQL refused this record alone (a constraint, a value)
 UNREADABLE = "unreadable"  # a record between our own stages that does not parse

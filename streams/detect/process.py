@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.events import Article, DetectedEvent
+from streams.article_messages import parse_message
 from streams.deadletter import DETECTOR_ERROR, STAGE_ERROR
 from streams.detect.detector import detect
 from streams.detect.shingles import Signature, signature
 from streams.errors import RejectedMessage
-from streams.ingest.normalize import parse_message
 
 
 @dataclass(frozen=True)

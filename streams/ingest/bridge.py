@@ -12,9 +12,9 @@ from typing import Any
 from kafka import KafkaConsumer
 from tqdm import tqdm
 
+from streams.article_messages import parse_message
 from streams.deadletter import STAGE_ERROR
 from streams.errors import RejectedMessage
-from streams.ingest.normalize import parse_message
 from streams.ingest.publish import Publisher
 from streams.logs import get_logger
 

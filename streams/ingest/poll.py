@@ -19,13 +19,13 @@ from typing import Any
 from sqlalchemy import Engine
 from tqdm import tqdm
 
+from streams.article_messages import to_article
 from streams.errors import FetchFailed, RejectedMessage
 from streams.feeds import repository as feeds
 from streams.feeds.items import is_feed_type, item_key, shape
 from streams.feeds.schedule import conditional_headers, next_due
 from streams.ingest.fetch import Guard, Limits, fetch, new_client, ssrf_guard
 from streams.ingest.fulltext import extract_page, merge, needs_page
-from streams.ingest.normalize import to_article
 from streams.ingest.publish import Publisher
 from streams.ingest.sources import parse_feed
 from streams.logs import get_logger

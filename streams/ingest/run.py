@@ -7,8 +7,8 @@ from collections import Counter
 
 from tqdm import tqdm
 
+from streams.article_messages import decode_json, to_article
 from streams.errors import RejectedMessage
-from streams.ingest.normalize import decode_json, to_article
 from streams.ingest.publish import Publisher
 from streams.ingest.sources import Raw, iter_sources
 

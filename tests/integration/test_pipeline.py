@@ -12,7 +12,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 from sqlalchemy import create_engine, text
 
-from streams.ingest.normalize import REASONS
+from streams.article_messages import REASONS
 from streams.ingest.publish import Publisher
 from streams.ingest.run import ingest
 from streams.settings import Settings

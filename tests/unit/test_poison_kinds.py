@@ -12,8 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.faultkit import poison
+from streams.article_messages import REASONS, parse_message
 from streams.errors import RejectedMessage
-from streams.ingest.normalize import REASONS, parse_message
 
 LIMIT = 1_000_000  # the default limit, as the suite runs with
 

@@ -10,9 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.deadletter import MAX_LETTER, decode_letter, encode_letter
-from streams.errors import RejectedMessage
-from streams.ingest.normalize import (
+from streams.article_messages import (
     BAD_CHARACTERS,
     INVALID_FIELD,
     MAX_DEPTH,
@@ -22,6 +20,8 @@ from streams.ingest.normalize import (
     TOO_DEEP,
     parse_message,
 )
+from streams.deadletter import MAX_LETTER, decode_letter, encode_letter
+from streams.errors import RejectedMessage
 
 LIMIT = 1_000_000
 

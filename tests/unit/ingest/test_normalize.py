@@ -6,8 +6,7 @@ import json
 import pytest
 
 from models.ids import text_id
-from streams.errors import RejectedMessage
-from streams.ingest.normalize import (
+from streams.article_messages import (
     INVALID_FIELD,
     NO_TEXT,
     NOT_JSON,
@@ -16,6 +15,7 @@ from streams.ingest.normalize import (
     TOO_LARGE,
     parse_message,
 )
+from streams.errors import RejectedMessage
 
 LIMIT = 10_000
 

@@ -1,4 +1,7 @@
-"""Raw input → Article, or a RejectedMessage with a machine reason. Pure."""
+"""Bytes of one `news.articles` message → an Article, or a RejectedMessage with a machine reason.
+
+The contract of the topic, shared by the stages that write it (ingest, bridge, poller) and
+the one that reads it (detect). Pure."""
 
 from __future__ import annotations
 
