@@ -170,6 +170,25 @@ def _rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reprocess(args: argparse.Namespace) -> int:
+    from streams.db import engine_for
+    from streams.detect.version import detector_version
+    from streams.reprocess import reprocess
+    from streams.stack import resolve_database_url
+
+    settings = get_settings()
+    report = reprocess(
+        engine_for(resolve_database_url(settings)),
+        version=detector_version(),
+        since=args.since,
+        every=args.all,
+        expiry_days=settings.signal_expiry_days,
+        progress=not args.quiet,
+    )
+    print(report)
+    return 0
+
+
 def _deadletter(args: argparse.Namespace) -> int:
     from streams.replay import Selection, print_letters, read_letters, replay
     from streams.stack import resolve_bootstrap
@@ -249,6 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="the status on this date (YYYY-MM-DD)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add("rebuild", _rebuild, "recompute all dyad state from the events table")
+    p = add("reprocess", _reprocess, "detect again over stored articles, then rebuild state")
+    p.add_argument("--since", type=_date, help="only articles published on or after this date")
+    p.add_argument(
+        "--all", action="store_true", help="also articles the current detector already read"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = add("deadletter", _deadletter, "list dead letters, or replay them where they came from")
     p.add_argument("action", choices=("list", "replay"))
     p.add_argument("--stage", choices=STAGES, help="only letters of this stage")
