@@ -13,6 +13,19 @@ from streams.errors import RejectedMessage
 from streams.topics import Topics
 
 
+def producer_options(single_record_batches: bool) -> dict[str, Any]:
+    """How the edge sends: every record acknowledged by all replicas, batched for a few
+    milliseconds. (kafka-python checksums every batch; the `crc32c` C extension it picks up
+    when installed does that four times faster than its pure-Python fallback.)"""
+    return {
+        "acks": "all",
+        "linger_ms": 0 if single_record_batches else 5,
+        "batch_size": 1 if single_record_batches else 64 * 1024,
+        "retries": 5,
+        "max_request_size": 4 * 1024 * 1024,
+    }
+
+
 class Publisher:
     """Sends and counts. Single-record batches are for brokers that misreport end offsets."""
 
@@ -22,11 +35,7 @@ class Publisher:
         self._producer = KafkaProducer(
             bootstrap_servers=bootstrap,
             client_id="dyadwatch-ingest",
-            acks="all",
-            linger_ms=0 if single_record_batches else 5,
-            batch_size=1 if single_record_batches else 64 * 1024,
-            retries=5,
-            max_request_size=4 * 1024 * 1024,
+            **producer_options(single_record_batches),
         )
 
     def article(self, article: Article) -> None:
