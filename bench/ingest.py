@@ -63,9 +63,12 @@ def main() -> None:
     single = flavor == "tansu"
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dw-bench-")))
-        bootstrap = os.environ.get("DYADWATCH_KAFKA_BOOTSTRAP") or (
-            stack.enter_context((start_kafka if flavor == "kafka" else start_tansu)(tmp / "b"))
-        ).bootstrap
+        bootstrap = (
+            os.environ.get("DYADWATCH_KAFKA_BOOTSTRAP")
+            or (
+                stack.enter_context((start_kafka if flavor == "kafka" else start_tansu)(tmp / "b"))
+            ).bootstrap
+        )
         settings = Settings(kafka_bootstrap=bootstrap, broker=flavor)
         source = tmp / "corpus.jsonl"
         with gzip.open(args.corpus, "rb") as src, source.open("wb") as out:
