@@ -284,7 +284,14 @@ def _pair_features(
             features.append(f"{kind}|r{name}:{role}")
             pair_roles.append(role.split(":", 1)[0])
         features.append(f"{kind}|rAB:{pair_roles[0]}:{pair_roles[1]}")
-        features += _rule_features(kind, reading, a.code, b.code)
+        rule = _rule_features(kind, reading, a.code, b.code)
+        features += rule
+        # The same evidence without the type: what roles and rules say about who acts on
+        # whom carries across types and across pattern and loose hits, where each type's
+        # own features have seen few examples.
+        features.append(f"*|rAB:{pair_roles[0]}:{pair_roles[1]}")
+        features.append(f"*|AB:{side_a}:{side_b}")
+        features += [f"*{feature[len(kind) :]}" for feature in rule]
     if a.first >= 0 and b.first >= 0:
         low, high = sorted((a.first, b.first))
         if any(low < p.first < high and p.code not in (a.code, b.code) for p in places):
