@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -28,10 +28,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.dyads import parse_dyad
+from models.dyads import DYAD_PATTERN, DyadError, parse_dyad
 from models.events import EventType, Status
 from models.state import ChangeKind, Dimension
 from models.tables import Base
+from models.wire import JsonBool, JsonFloat, JsonInt, WebUrl
 
 Channel = Literal["webhook", "sse"]
 MAX_ITEMS = 10_000  # a hard ceiling; DYADWATCH_MAX_FILTER_ITEMS sets the working limit
@@ -185,15 +186,20 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    countries: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
-    pairs: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
+    countries: list[Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]] = Field(
+        default_factory=list, max_length=MAX_ITEMS
+    )
+    # A state paired with itself is well formed and matches nothing.
+    pairs: list[Annotated[str, Field(pattern=DYAD_PATTERN)]] = Field(
+        default_factory=list, max_length=MAX_ITEMS
+    )
     dimensions: list[Dimension] = Field(default_factory=list, max_length=8)
     event_types: list[EventType] = Field(default_factory=list, max_length=16)
     statuses: list[Status] = Field(default_factory=list, max_length=8)
-    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
-    min_sources: int = Field(default=1, ge=1, le=10_000)
+    min_confidence: JsonFloat = Field(default=0.0, ge=0.0, le=1.0)
+    min_sources: JsonInt = Field(default=1, ge=1, le=10_000)
     # Signals (reports of something considered, or denied) alert only when asked for.
-    signals: bool = False
+    signals: JsonBool = False
 
     @field_validator("countries")
     @classmethod
@@ -208,10 +214,18 @@ class Filters(BaseModel):
     @classmethod
     def _pairs(cls, value: list[str]) -> list[str]:
         # A DyadError is a ValueError: pydantic reports it with the field.
-        return sorted({parse_dyad(p) for p in value})
+        return sorted({_filter_pair(p) for p in value})
 
     def largest(self) -> int:
         return max(len(self.countries), len(self.pairs))
+
+
+def _filter_pair(text: str) -> str:
+    try:
+        return parse_dyad(text)
+    except DyadError:
+        # Only a state with itself gets here past the pattern: kept, it never matches.
+        return text.upper()
 
 
 class EvidenceItem(BaseModel):
@@ -262,12 +276,21 @@ _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 class SubscriptionIn(BaseModel):
     """A new subscription. Without a secret, a webhook subscription gets a generated one."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The channel is a webhook unless it says sse, and a webhook needs its URL.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["webhook_url"], "properties": {"webhook_url": {"type": "string"}}},
+                {"required": ["channel"], "properties": {"channel": {"const": "sse"}}},
+            ]
+        },
+    )
 
     name: str | None = Field(default=None, max_length=200, pattern=_PRINTABLE)
     filters: Filters = Field(default_factory=Filters)
     channel: Channel = "webhook"
-    webhook_url: HttpUrl | None = None
+    webhook_url: WebUrl | None = None
     secret: str | None = Field(
         default=None, min_length=16, max_length=256, pattern=_PRINTABLE, repr=False
     )
@@ -281,19 +304,22 @@ class SubscriptionPatch(BaseModel):
     name: str | None = Field(default=None, max_length=200, pattern=_PRINTABLE)
     filters: Filters | None = None
     channel: Channel | None = None
-    webhook_url: HttpUrl | None = None
+    webhook_url: WebUrl | None = None
     secret: str | None = Field(
         default=None, min_length=16, max_length=256, pattern=_PRINTABLE, repr=False
     )
-    active: bool | None = None
+    active: JsonBool | None = None
 
 
 class SubscriptionOut(BaseModel):
+    # Answers leave out what is None (no name, no URL, no secret): the fields are optional.
+    model_config = ConfigDict(json_schema_mode_override="validation")
+
     id: str
-    name: str | None
+    name: str | None = None
     filters: Filters
     channel: Channel
-    webhook_url: str | None
+    webhook_url: str | None = None
     active: bool
     created_at: dt.datetime
     updated_at: dt.datetime

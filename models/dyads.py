@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 _CODE = re.compile(r"^[A-Z]{2}$")
+# How a dyad is written in a URL or a query, in either order and either case ("ve-us").
+DYAD_PATTERN = r"^[A-Za-z]{2}-[A-Za-z]{2}$"
 # What people type at a terminal or into an address: "US VE", "US/VE", "US>VE", "US–VE".
 _LOOSE_SEPARATORS = re.compile(r"[-–>/,\s]+")
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.tables import Base
+from models.wire import MAX_URL_LENGTH, WEB_URL_PATTERN
 
 
 class FeedRow(Base):
@@ -71,11 +72,32 @@ class FeedItemRow(Base):
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+# Every interval the poller takes, from 10 s to 7 days, by unit: seconds (bare or "s"),
+# minutes, hours, days. Written out so that the OpenAPI document says exactly what is
+# accepted; a unit test holds it to the parser.
+EVERY_PATTERN = (
+    r"^(?:(?:[1-9][0-9]{1,4}|[1-5][0-9]{5}|60[0-3][0-9]{3}|604[0-7][0-9]{2}|604800)s?"
+    r"|(?:[1-9][0-9]{0,3}|100[0-7][0-9]|10080)m"
+    r"|(?:[1-9][0-9]?|1[0-5][0-9]|16[0-8])h"
+    r"|[1-7]d)$"
+)
+
+
 class FeedIn(BaseModel):
     """A feed to follow, as the API takes it."""
 
-    url: str = Field(min_length=1, max_length=2048)
-    every: str = Field(default="15m", max_length=16, description="90s, 5m, 2h or 1d")
+    url: str = Field(
+        min_length=1,
+        max_length=MAX_URL_LENGTH,
+        pattern=WEB_URL_PATTERN,
+        json_schema_extra={"format": "uri"},
+        description="an http(s) URL of an RSS or Atom feed",
+    )
+    every: str = Field(
+        default="15m",
+        pattern=EVERY_PATTERN,
+        description="how often to poll, from 10s to 7d: 90s, 5m, 2h or 1d",
+    )
     lang: str | None = Field(default=None, min_length=2, max_length=16)
 
 

@@ -9,7 +9,9 @@ request (and every redirect), since DNS answers can change.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import re
 import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
@@ -17,11 +19,41 @@ from urllib.parse import urlsplit
 from streams.errors import DyadwatchError
 
 Resolver = Callable[[str, int], Iterable[str]]
-MAX_URL_LENGTH = 2048
+# Longer than the API takes (2,048), since a parsed URL may gain a closing "/".
+MAX_URL_LENGTH = 2083
 
 
 class UnsafeUrl(DyadwatchError):
     """A URL we refuse to call."""
+
+
+class Unresolvable(UnsafeUrl):
+    """A well-formed host name with no address, for now."""
+
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+
+
+def _literal(host: str) -> list[str]:
+    """[host] if it is an IP address (no DNS asked), else []."""
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return []
+    return [host]
+
+
+def valid_host(host: str) -> bool:
+    """An IP address, or a DNS name whose labels (after IDNA) are letters, digits and dashes."""
+    if _literal(host):
+        return True
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return False
+    labels = ascii_host.removesuffix(".").split(".")
+    # A name too long for DNS is well formed still; it just never resolves.
+    return all(_LABEL.match(label) for label in labels)
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -64,12 +96,14 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
         raise UnsafeUrl("URL has no host")
     if parts.username is not None or parts.password is not None:
         raise UnsafeUrl("URL must not carry credentials")
+    if not valid_host(parts.hostname):
+        raise UnsafeUrl(f"host is not a valid name: {parts.hostname[:80]!r}")
     try:
-        addresses = list(resolver(parts.hostname, port))
+        addresses = _literal(parts.hostname) or list(resolver(parts.hostname, port))
     except (OSError, UnicodeError) as exc:
-        raise UnsafeUrl(f"host does not resolve: {exc}") from None
+        raise Unresolvable(f"host does not resolve: {exc}") from None
     if not addresses:
-        raise UnsafeUrl("host does not resolve")
+        raise Unresolvable("host does not resolve")
     if not allow_private:
         refused = sorted({a for a in addresses if not is_public(a)})
         if refused:
@@ -78,3 +112,11 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
                 "DYADWATCH_ALLOW_PRIVATE_URLS=true to allow private networks"
             )
     return addresses
+
+
+def check_saved_url(url: str, *, allow_private: bool, resolver: Resolver = system_resolver) -> None:
+    """The check when a URL is saved: all of check_url's, except that a well-formed name with
+    no address yet is taken. DNS answers come and go, and every request is checked again, so
+    refusing it would only turn a passing outage into a failed API call."""
+    with contextlib.suppress(Unresolvable):
+        check_url(url, allow_private=allow_private, resolver=resolver)

@@ -30,10 +30,11 @@ def subscription_from_form(form: dict[str, list[str]]) -> SubscriptionIn:
         "statuses": form.get("statuses", []),
         "signals": one("signals") == "on",
     }
+    # A form sends text; the request model takes JSON numbers only.
     if one("min_confidence"):
-        filters["min_confidence"] = one("min_confidence")
+        filters["min_confidence"] = _number(one("min_confidence"), float, "min confidence")
     if one("min_sources"):
-        filters["min_sources"] = one("min_sources")
+        filters["min_sources"] = _number(one("min_sources"), int, "min sources")
     body: dict[str, Any] = {"filters": filters, "channel": one("channel") or "sse"}
     if one("name"):
         body["name"] = one("name")
@@ -45,6 +46,14 @@ def subscription_from_form(form: dict[str, list[str]]) -> SubscriptionIn:
         return SubscriptionIn.model_validate(body)
     except ValidationError as exc:
         raise ValueError(_sentence(exc)) from None
+
+
+def _number(text: str, kind: type[int] | type[float], what: str) -> int | float:
+    try:
+        return kind(text)
+    except ValueError:
+        whole = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{what}: expected {whole}, got {text[:20]!r}") from None
 
 
 def _sentence(exc: ValidationError) -> str:

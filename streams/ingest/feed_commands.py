@@ -34,7 +34,7 @@ def feeds(args: argparse.Namespace) -> int:
     from streams.db import engine_for
     from streams.feeds import repository
     from streams.feeds.schedule import parse_every
-    from streams.ssrf import check_url
+    from streams.ssrf import check_saved_url
     from streams.stack import resolve_database_url
 
     settings = get_settings()
@@ -44,7 +44,7 @@ def feeds(args: argparse.Namespace) -> int:
     with engine.begin() as conn:
         if args.action == "add":
             every = parse_every(args.every)
-            check_url(args.feed, allow_private=settings.private_urls_allowed())
+            check_saved_url(args.feed, allow_private=settings.private_urls_allowed())
             feed = repository.add(conn, args.feed, every, args.lang)
             print(f"following {feed.url} every {args.every} (id {feed.id})", file=sys.stderr)
         elif args.action == "list":

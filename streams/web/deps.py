@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
 from models.alerts import Filters
-from models.dyads import DyadError, parse_dyad
+from models.dyads import DYAD_PATTERN, DyadError, parse_dyad
 from streams.listen import Listener
 from streams.settings import Settings
 from streams.web import keys
-from streams.web.errors import Invalid, ReadOnly, Unauthorized
+from streams.web.errors import Invalid, NotFound, ReadOnly, Unauthorized
 
 
 def engine(request: Request) -> Engine:
@@ -30,15 +32,19 @@ def listener(request: Request) -> Listener:
     return found
 
 
+# Declared as the OpenAPI security scheme; we answer a missing key ourselves, with our body.
+BEARER = HTTPBearer(auto_error=False, description="an API key from `dyadwatch apikey create`")
+
+
 def api_key(
     engine: Annotated[Engine, Depends(engine)],
-    authorization: Annotated[str | None, Header()] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> keys.ApiKey:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = credentials.credentials.strip() if credentials else ""
+    if not token:
         raise Unauthorized("send Authorization: Bearer <key> (dyadwatch apikey create)")
     with engine.connect() as conn:
-        found = keys.lookup(conn, token.strip())
+        found = keys.lookup(conn, token)
     if found is None:
         raise Unauthorized("unknown or revoked API key")
     return found
@@ -57,9 +63,12 @@ def check_filter_sizes(filters: Filters | None, limit: int) -> None:
 
 
 def pair(value: str) -> str:
+    """The dyad a request names. Two equal codes are well formed but name no pair (404)."""
     try:
         return parse_dyad(value)
     except DyadError:
+        if re.match(DYAD_PATTERN, value) and value[:2].upper() == value[3:].upper():
+            raise NotFound(f"no dyad {value.upper()}: a state is not paired with itself") from None
         raise Invalid("a dyad is two country codes joined by a dash, like US-VE") from None
 
 

@@ -1,8 +1,20 @@
-"""Errors the API answers with; one handler in `streams.server` turns them into HTTP."""
+"""Errors the API answers with, and the one body they all have; handlers in `streams.server`
+turn them (and the framework's own refusals) into HTTP."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel, Field
+
 from streams.errors import DyadwatchError
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx answer: a stable code for programs, a sentence for people."""
+
+    error: str = Field(description="a stable code: invalid, not_found, unauthorized, ...")
+    detail: str = Field(description="what was wrong, for a person")
 
 
 class ApiError(DyadwatchError):
@@ -25,11 +37,41 @@ class NotFound(ApiError):
     code = "not_found"
 
 
+class Conflict(ApiError):
+    """Well formed, but refused because of what is already stored."""
+
+    status = 409
+    code = "conflict"
+
+
 class Invalid(ApiError):
     status = 422
     code = "invalid"
 
 
-class TooLarge(ApiError):
-    status = 413
-    code = "too_large"
+# The code of each status the framework itself may answer with.
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "read_only",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+}
+
+_SAYS = {
+    400: "the body could not be read",
+    401: "no key, or a key that is unknown or revoked",
+    403: "the key is read-only",
+    404: "no such resource",
+    409: "refused because of what is already stored",
+    413: "the request body is too large",
+    422: "a parameter or the body is not valid",
+}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` entries of these error statuses, all with `ErrorBody`."""
+    return {status: {"model": ErrorBody, "description": _SAYS[status]} for status in statuses}

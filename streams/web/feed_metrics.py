@@ -40,7 +40,7 @@ def feed_lines(conn: Connection) -> list[str]:
         lines += [f"# HELP {name} {help_}", f"# TYPE {name} {kind}"]
         for row in rows:
             labels = f'feed="{row["id"]}",url="{_label(row["url"])}"'
-            value = row[column]
+            value = 0 if row[column] is None else row[column]
             shown = f"{float(value):.3f}" if column in ("last_success", "next_due") else value
-            lines.append(f"{name}{{{labels}}} {shown if value is not None else 0}")
+            lines.append(f"{name}{{{labels}}} {shown}")
     return lines

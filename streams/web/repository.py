@@ -19,7 +19,7 @@ from models.alerts import (
     SubscriptionPatch,
     SubscriptionRow,
 )
-from streams.web.errors import Invalid, NotFound
+from streams.web.errors import Conflict, Invalid, NotFound
 
 SUBSCRIPTIONS: Table = SubscriptionRow.__table__  # type: ignore[assignment]
 DELIVERIES: Table = DeliveryRow.__table__  # type: ignore[assignment]
@@ -50,7 +50,7 @@ def create(conn: Connection, key_id: str, new: SubscriptionIn) -> SubscriptionOu
     s = SUBSCRIPTIONS.c
     count = conn.execute(select(func.count()).where(s.api_key_id == key_id)).scalar_one()
     if count >= MAX_PER_KEY:
-        raise Invalid(f"a key may hold at most {MAX_PER_KEY} subscriptions")
+        raise Conflict(f"a key may hold at most {MAX_PER_KEY} subscriptions")
     generated = None
     secret = new.secret
     if new.channel == "webhook":
@@ -95,7 +95,10 @@ def get(conn: Connection, key_id: str, sub_id: str) -> SubscriptionOut:
 def patch(conn: Connection, key_id: str, sub_id: str, change: SubscriptionPatch) -> SubscriptionOut:
     current = get(conn, key_id, sub_id)
     given = change.model_dump(exclude_unset=True)
-    values: dict[str, Any] = {k: v for k, v in given.items() if k in ("name", "active")}
+    # A null name clears it; a null `active` (or any other null) leaves the value as it is.
+    values: dict[str, Any] = {k: v for k, v in given.items() if k == "name"}
+    if change.active is not None:
+        values["active"] = change.active
     if change.filters is not None:
         values["filters"] = change.filters.model_dump(mode="json")
     if change.webhook_url is not None:
@@ -106,7 +109,7 @@ def patch(conn: Connection, key_id: str, sub_id: str, change: SubscriptionPatch)
         values["channel"] = change.channel
     url = values.get("webhook_url", current.webhook_url)
     if (change.channel or current.channel) == "webhook" and not url:
-        raise Invalid("a webhook subscription needs webhook_url")
+        raise Conflict("this subscription has no webhook_url: send one to make it a webhook")
     generated = None
     if change.channel == "webhook" and current.channel != "webhook" and change.secret is None:
         values["secret"] = generated = "whsec_" + secrets.token_urlsafe(24)

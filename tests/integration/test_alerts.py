@@ -214,6 +214,9 @@ def test_another_key_can_neither_see_nor_change_a_subscription(
     assert mine["active"] and "secret" not in mine
     patched = httpx.patch(path, json={"filters": {"countries": ["ir"]}}, headers=auth(owner))
     assert patched.json()["filters"]["countries"] == ["IR"]
+    # A null leaves a field as it is (it reached a NOT NULL column and answered 500).
+    kept = httpx.patch(path, json={"active": None}, headers=auth(owner))
+    assert (kept.status_code, kept.json()["active"]) == (200, True), kept.text
     assert httpx.delete(path, headers=auth(owner)).status_code == 204
     assert httpx.get(path, headers=auth(owner)).status_code == 404
 

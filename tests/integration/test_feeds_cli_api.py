@@ -101,9 +101,16 @@ def test_feeds_api_reads_for_any_key_writes_for_writers_and_metrics(
     made = httpx.post(f"{api}/v1/feeds", json=body, headers=as_writer)
     assert made.status_code == 201, made.text
     feed_id = made.json()["id"]
+    # A feed never polled yet has no last success: /metrics says 0, and still answers.
+    metrics = httpx.get(f"{api}/metrics")
+    assert metrics.status_code == 200, metrics.text
+    assert f'dyadwatch_feed_last_success_timestamp_seconds{{feed="{feed_id}"' in metrics.text
     bad = httpx.post(f"{api}/v1/feeds", json={**body, "every": "soon"}, headers=as_writer)
     assert bad.status_code == 422
-    unsafe = httpx.post(f"{api}/v1/feeds", json={"url": "ftp://x.example/"}, headers=as_writer)
+    not_http = httpx.post(f"{api}/v1/feeds", json={"url": "ftp://x.example/"}, headers=as_writer)
+    assert (not_http.status_code, not_http.json()["error"]) == (422, "invalid")
+    # Private addresses are allowed here (the test site is on 127.0.0.1); credentials never are.
+    unsafe = httpx.post(f"{api}/v1/feeds", json={"url": "http://u:p@x.example/"}, headers=as_writer)
     assert (unsafe.status_code, unsafe.json()["error"]) == (422, "unsafe_url")
 
     cli(settings, "poll", "--once")

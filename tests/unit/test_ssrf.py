@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from streams.ssrf import UnsafeUrl, check_url, endpoint_of, is_public
+from streams.ssrf import (
+    Unresolvable,
+    UnsafeUrl,
+    check_saved_url,
+    check_url,
+    endpoint_of,
+    is_public,
+    valid_host,
+)
 
 
 def resolves_to(*addresses: str):  # type: ignore[no-untyped-def]
@@ -70,12 +78,40 @@ def test_malformed_or_unfit_urls_are_refused(url: str, reason: str) -> None:
         check_url(url, allow_private=True, resolver=resolves_to("8.8.8.8"))
 
 
-def test_unresolvable_hosts_are_refused() -> None:
+def test_unresolvable_hosts_are_refused_on_call_but_taken_when_saved() -> None:
     def fail(host: str, port: int) -> list[str]:
         raise OSError("no such host")
 
-    with pytest.raises(UnsafeUrl, match="does not resolve"):
+    with pytest.raises(Unresolvable, match="does not resolve"):
         check_url("https://nowhere.invalid/", allow_private=True, resolver=fail)
+    check_saved_url("https://nowhere.invalid/", allow_private=False, resolver=fail)
+    # What is wrong whatever DNS says is refused when saved too.
+    with pytest.raises(UnsafeUrl, match="non-public"):
+        check_saved_url("http://10.1.2.3/", allow_private=False, resolver=fail)
+    with pytest.raises(UnsafeUrl, match="not a valid name"):
+        check_saved_url("http://%25%25/", allow_private=False, resolver=fail)
+
+
+@pytest.mark.parametrize(
+    ("host", "valid"),
+    [
+        ("example.org", True),
+        ("hooks.example.org.", True),
+        ("xn--mgbh0fb.example", True),
+        ("مثال.إختبار", True),
+        ("10.0.0.1", True),
+        ("::1", True),
+        ("a_b.example", True),
+        ("-bad.example", False),
+        ("bad-.example", False),
+        ("two..dots", False),
+        ("%%%", False),
+        ("spa ce.example", False),
+        ("a" * 64 + ".example", False),
+    ],
+)
+def test_host_names_are_checked_for_form(host: str, valid: bool) -> None:
+    assert valid_host(host) is valid
 
 
 def test_endpoint_is_scheme_host_and_port() -> None:

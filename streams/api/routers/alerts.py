@@ -15,12 +15,15 @@ from fastapi.responses import StreamingResponse
 
 from streams.web import reads
 from streams.web.deps import EngineDep, KeyDep, ListenerDep
-from streams.web.errors import Invalid
+from streams.web.errors import documented
 from streams.web.sse import event_stream
 
-router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
+router = APIRouter(prefix="/v1/alerts", tags=["alerts"], responses=documented(401, 422))
 
 PAGE = 200
+# Seqs are PostgreSQL bigints.
+MAX_SEQ = 2**63 - 1
+SEQ_PATTERN = r"^[0-9]{1,18}$"
 
 
 @router.get("/stream", response_class=StreamingResponse)
@@ -29,13 +32,15 @@ async def stream(
     key: KeyDep,
     engine: EngineDep,
     listener: ListenerDep,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
-    after: Annotated[int | None, Query(ge=0, description="start after this seq; 0: all")] = None,
+    last_event_id: Annotated[
+        str | None, Header(alias="Last-Event-ID", pattern=SEQ_PATTERN, description="an id we sent")
+    ] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_SEQ, description="start after this seq; 0: all")
+    ] = None,
 ) -> StreamingResponse:
     """Alerts from now on (or after `Last-Event-ID` / `after`), as `event: alert` lines."""
     if last_event_id is not None:
-        if not last_event_id.strip().isdigit():
-            raise Invalid("Last-Event-ID must be an id this stream sent")
         start = int(last_event_id)
     elif after is not None:
         start = after

@@ -6,15 +6,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from models.feeds import FeedHealth, FeedIn
-from streams.api.routers.subscriptions import READ_ONLY_REFUSED
 from streams.errors import ConfigError
 from streams.feeds import repository
 from streams.feeds.schedule import parse_every
-from streams.ssrf import check_url
+from streams.ssrf import check_saved_url
 from streams.web.deps import EngineDep, KeyDep, SettingsDep, WriterKeyDep
-from streams.web.errors import Invalid, NotFound
+from streams.web.errors import Invalid, NotFound, documented
 
-router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
+router = APIRouter(prefix="/v1/feeds", tags=["feeds"], responses=documented(401, 422))
+
+ONE = documented(404)
+WRITE = documented(403)
 
 
 @router.get("")
@@ -25,7 +27,7 @@ def list_all(key: KeyDep, engine: EngineDep) -> list[FeedHealth]:
         return repository.list_all(conn)
 
 
-@router.get("/{feed_id}")
+@router.get("/{feed_id}", responses=ONE)
 def read(feed_id: str, key: KeyDep, engine: EngineDep) -> FeedHealth:
     with engine.connect() as conn:
         found = repository.get(conn, feed_id)
@@ -34,29 +36,29 @@ def read(feed_id: str, key: KeyDep, engine: EngineDep) -> FeedHealth:
     return found
 
 
-@router.post("", status_code=201, responses=READ_ONLY_REFUSED)
+@router.post("", status_code=201, responses=WRITE | documented(400, 413))
 def create(body: FeedIn, key: WriterKeyDep, engine: EngineDep, settings: SettingsDep) -> FeedHealth:
     """Follow a feed (polled at once, then every `every`); a known URL takes the new values."""
     try:
         every = parse_every(body.every)
     except ConfigError as exc:
         raise Invalid(str(exc)) from None
-    check_url(body.url, allow_private=settings.private_urls_allowed())
+    check_saved_url(body.url, allow_private=settings.private_urls_allowed())
     with engine.begin() as conn:
         return repository.add(conn, body.url, every, body.lang)
 
 
-@router.post("/{feed_id}/pause", responses=READ_ONLY_REFUSED)
+@router.post("/{feed_id}/pause", responses=WRITE | ONE)
 def pause(feed_id: str, key: WriterKeyDep, engine: EngineDep) -> FeedHealth:
     return _set_paused(engine, feed_id, True)
 
 
-@router.post("/{feed_id}/resume", responses=READ_ONLY_REFUSED)
+@router.post("/{feed_id}/resume", responses=WRITE | ONE)
 def resume(feed_id: str, key: WriterKeyDep, engine: EngineDep) -> FeedHealth:
     return _set_paused(engine, feed_id, False)
 
 
-@router.delete("/{feed_id}", status_code=204, responses=READ_ONLY_REFUSED)
+@router.delete("/{feed_id}", status_code=204, responses=WRITE | ONE)
 def remove(feed_id: str, key: WriterKeyDep, engine: EngineDep) -> Response:
     with engine.begin() as conn:
         if not repository.remove(conn, feed_id):

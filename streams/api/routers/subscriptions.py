@@ -8,31 +8,28 @@ from fastapi import APIRouter, Query, Response
 
 from models.alerts import SubscriptionIn, SubscriptionOut, SubscriptionPatch
 from streams.settings import Settings
-from streams.ssrf import check_url
+from streams.ssrf import check_saved_url
 from streams.web import repository
 from streams.web.deps import EngineDep, KeyDep, SettingsDep, WriterKeyDep, check_filter_sizes
+from streams.web.errors import documented
 
-router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
+router = APIRouter(
+    prefix="/v1/subscriptions", tags=["subscriptions"], responses=documented(401, 422)
+)
 
-# What the OpenAPI document says of the writes a read-only key may not make.
-READ_ONLY_REFUSED: dict[int | str, dict[str, Any]] = {
-    403: {
-        "description": "the key is read-only",
-        "content": {
-            "application/json": {
-                "example": {"error": "read_only", "detail": "this API key is read-only: ..."}
-            }
-        },
-    }
-}
+# A write carries a body and may be refused to a read-only key.
+WRITE = documented(400, 403, 413)
+ONE = documented(404)
 
 
 def _check_url(url: object, settings: Settings) -> None:
     if url is not None:
-        check_url(str(url), allow_private=settings.private_urls_allowed())
+        check_saved_url(str(url), allow_private=settings.private_urls_allowed())
 
 
-@router.post("", status_code=201, response_model_exclude_none=True, responses=READ_ONLY_REFUSED)
+@router.post(
+    "", status_code=201, response_model_exclude_none=True, responses=WRITE | documented(409)
+)
 def create(
     body: SubscriptionIn, key: WriterKeyDep, engine: EngineDep, settings: SettingsDep
 ) -> SubscriptionOut:
@@ -49,13 +46,15 @@ def list_all(key: KeyDep, engine: EngineDep) -> list[SubscriptionOut]:
         return repository.list_for(conn, key.id)
 
 
-@router.get("/{sub_id}", response_model_exclude_none=True)
+@router.get("/{sub_id}", response_model_exclude_none=True, responses=ONE)
 def read(sub_id: str, key: KeyDep, engine: EngineDep) -> SubscriptionOut:
     with engine.connect() as conn:
         return repository.get(conn, key.id, sub_id)
 
 
-@router.patch("/{sub_id}", response_model_exclude_none=True, responses=READ_ONLY_REFUSED)
+@router.patch(
+    "/{sub_id}", response_model_exclude_none=True, responses=WRITE | ONE | documented(409)
+)
 def change(
     sub_id: str,
     body: SubscriptionPatch,
@@ -69,14 +68,14 @@ def change(
         return repository.patch(conn, key.id, sub_id, body)
 
 
-@router.delete("/{sub_id}", status_code=204, responses=READ_ONLY_REFUSED)
+@router.delete("/{sub_id}", status_code=204, responses=documented(403, 404))
 def remove(sub_id: str, key: WriterKeyDep, engine: EngineDep) -> Response:
     with engine.begin() as conn:
         repository.remove(conn, key.id, sub_id)
     return Response(status_code=204)
 
 
-@router.get("/{sub_id}/deliveries")
+@router.get("/{sub_id}/deliveries", responses=ONE)
 def deliveries(
     sub_id: str,
     key: KeyDep,

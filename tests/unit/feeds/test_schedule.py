@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
+from models.feeds import EVERY_PATTERN
 from streams.errors import ConfigError
 from streams.feeds.schedule import (
     conditional_headers,
@@ -70,3 +72,19 @@ def test_conditional_headers_send_the_validators_back_as_given() -> None:
     assert conditional_headers(None, stamp) == {"If-Modified-Since": stamp}
     assert conditional_headers('"x"', None) == {"If-None-Match": '"x"'}
     assert conditional_headers(None, None) == {}
+
+
+def test_the_api_pattern_for_intervals_takes_exactly_what_the_parser_takes() -> None:
+    pattern = re.compile(EVERY_PATTERN)
+    for unit, most in (("", 700_000), ("s", 700_000), ("m", 12_000), ("h", 200), ("d", 10)):
+        for n in range(most):
+            text = f"{n}{unit}"
+            try:
+                parse_every(text)
+                taken = True
+            except ConfigError:
+                taken = False
+            assert bool(pattern.match(text)) is taken, text
+    # The pattern is stricter in form only: no leading zeros, spaces or capitals.
+    for text in ("010m", " 5m", "5M", "5 m", "5ms", "-5m", ""):
+        assert not pattern.match(text), text
