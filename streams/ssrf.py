@@ -4,7 +4,9 @@ the article pages of feed items.
 A subscriber chooses the URL our servers will POST to, and whoever adds a feed the URLs we GET,
 so without this check anyone with a key could make us reach the database, a cloud metadata
 service or an admin port. Checked when a subscription or feed is saved and again before every
-request (and every redirect), since DNS answers can change.
+request (and every redirect), since DNS answers can change; and the HTTP clients connect only
+to the addresses that passed, so a name cannot answer one address to the check and another
+to the connection (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -98,8 +100,17 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
         raise UnsafeUrl("URL must not carry credentials")
     if not valid_host(parts.hostname):
         raise UnsafeUrl(f"host is not a valid name: {parts.hostname[:80]!r}")
+    return checked_addresses(parts.hostname, port, allow_private=allow_private, resolver=resolver)
+
+
+def checked_addresses(
+    host: str, port: int, *, allow_private: bool, resolver: Resolver = system_resolver
+) -> list[str]:
+    """The addresses of `host`, once, each one checked: raise UnsafeUrl unless all may be
+    called. The HTTP clients connect to exactly these (see `pinned_transport` and
+    `pinned_resolver`), so a DNS answer that changes after the check changes nothing."""
     try:
-        addresses = _literal(parts.hostname) or list(resolver(parts.hostname, port))
+        addresses = _literal(host) or list(resolver(host, port))
     except (OSError, UnicodeError) as exc:
         raise Unresolvable(f"host does not resolve: {exc}") from None
     if not addresses:
@@ -111,7 +122,7 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = system_reso
                 f"host resolves to non-public address {refused[0]}; set "
                 "DYADWATCH_ALLOW_PRIVATE_URLS=true to allow private networks"
             )
-    return addresses
+    return list(dict.fromkeys(addresses))
 
 
 def check_saved_url(url: str, *, allow_private: bool, resolver: Resolver = system_resolver) -> None:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from sqlalchemy import Engine
 
+from streams.alerts.pinned_resolver import PinnedResolver
 from streams.alerts.queue import Claim, Outcome, claim_due, record_attempts, seconds_to_next_due
 from streams.alerts.schedule import RetryPolicy
 from streams.alerts.signing import HEADER, sign
@@ -77,7 +78,13 @@ class Deliverer:
         self.listener.start()
         timeout = aiohttp.ClientTimeout(total=self.timeout, connect=min(self.timeout, 3.0))
         # Slots are counted per endpoint above; the connector itself sets no limit.
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, keepalive_timeout=30.0)
+        # Connections go only to addresses that passed the SSRF check (no DNS rebinding).
+        connector = aiohttp.TCPConnector(
+            limit=0,
+            limit_per_host=0,
+            keepalive_timeout=30.0,
+            resolver=PinnedResolver(allow_private=self.allow_private, resolver=self.resolver),
+        )
         recorder = asyncio.ensure_future(self._record_loop())
         try:
             async with aiohttp.ClientSession(

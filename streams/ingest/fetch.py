@@ -3,9 +3,10 @@ size bounded.
 
 Every URL, the first and each redirect's target, passes the SSRF guard before we connect,
 so a public feed cannot send the poller to the database or a metadata service by
-redirecting there. A body larger than the limit is cut off while it streams (a declared
-Content-Length over it is refused before reading), and the whole exchange, redirects
-included, has one deadline, so a server that drips bytes slowly cannot hold the poller."""
+redirecting there, and the connection goes only to an address that passed it. A body
+larger than the limit is cut off while it streams (a declared Content-Length over it is
+refused before reading), and the whole exchange, redirects included, has one deadline, so a
+server that drips bytes slowly cannot hold the poller."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from urllib.parse import urljoin
 import httpx
 
 from streams.errors import FetchFailed
+from streams.ingest.pinned_transport import PinnedTransport
 from streams.settings import Settings
-from streams.ssrf import UnsafeUrl, check_url
+from streams.ssrf import Resolver, UnsafeUrl, check_url, system_resolver
 
 USER_AGENT = "dyadwatch-feeds/1 (+https://github.com/dyadwatch)"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -56,12 +58,16 @@ def ssrf_guard(settings: Settings) -> Guard:
     return guard
 
 
-def new_client(limits: Limits) -> httpx.Client:
+def new_client(
+    limits: Limits, *, allow_private: bool, resolver: Resolver = system_resolver
+) -> httpx.Client:
+    """A client whose connections go only to addresses that pass the SSRF check."""
     return httpx.Client(
         timeout=httpx.Timeout(limits.timeout, connect=min(limits.timeout, 5.0)),
         follow_redirects=False,  # followed by hand, each hop through the guard
         trust_env=False,  # no proxy from the environment between the guard and the target
         headers={"User-Agent": USER_AGENT},
+        transport=PinnedTransport(allow_private=allow_private, resolver=resolver),
     )
 
 
@@ -109,6 +115,8 @@ def _get_once(
                 etag=reply.headers.get("etag"),
                 last_modified=reply.headers.get("last-modified"),
             )
+    except UnsafeUrl as exc:  # from the connection: the name now resolves somewhere else
+        raise FetchFailed("unsafe_url", f"{url}: {exc}") from None
     except httpx.TimeoutException as exc:
         raise FetchFailed("timeout", f"{url}: {type(exc).__name__}") from None
     except httpx.HTTPError as exc:

@@ -68,7 +68,7 @@ class Poller:
         self.poll_seconds = settings.feed_poll_seconds
         self.clock = clock
         self.counts: Counter[str] = Counter()
-        self._client = new_client(self.limits)
+        self._client = new_client(self.limits, allow_private=settings.private_urls_allowed())
 
     def close(self) -> None:
         self._client.close()

@@ -22,7 +22,7 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture
 def client() -> Iterator[httpx.Client]:
-    with new_client(LIMITS) as made:
+    with new_client(LIMITS, allow_private=True) as made:
         yield made
 
 
@@ -134,3 +134,49 @@ def test_a_closed_port_is_a_network_failure(client: httpx.Client) -> None:
     with pytest.raises(FetchFailed) as failure:
         fetch(client, url, guard=allow_all, limits=LIMITS)
     assert failure.value.reason == "network"
+
+
+class Rebinding:
+    """A DNS that answers a public address to the first question and 127.0.0.1 after it."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.asked += 1
+        return ["93.184.215.14"] if self.asked == 1 else ["127.0.0.1"]
+
+
+def test_a_name_that_rebinds_after_the_check_is_never_connected_to(site: Site) -> None:
+    site.routes["/f"] = Route(body=b"<rss/>")
+    dns = Rebinding()
+
+    def guard(url: str) -> object:
+        return check_url(url, allow_private=False, resolver=dns)
+
+    port = site.base.rsplit(":", 1)[1]
+    # "localhost" is what the system resolver would have dialed after the check passed.
+    with (
+        new_client(LIMITS, allow_private=False, resolver=dns) as pinned,
+        pytest.raises(FetchFailed) as failure,
+    ):
+        fetch(pinned, f"http://localhost:{port}/f", guard=guard, limits=LIMITS)
+    assert failure.value.reason == "unsafe_url" and "127.0.0.1" in failure.value.detail
+    assert site.requests == []
+
+
+def test_the_connection_dials_the_checked_address_and_still_names_the_host(site: Site) -> None:
+    site.routes["/f"] = Route(body=b"<rss/>")
+    port = site.base.rsplit(":", 1)[1]
+
+    def dns(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"] if host == "feeds.test" else []
+
+    def guard(url: str) -> object:
+        return check_url(url, allow_private=True, resolver=dns)
+
+    # No DNS knows feeds.test: only the checked answer can have been dialed.
+    with new_client(LIMITS, allow_private=True, resolver=dns) as pinned:
+        got = fetch(pinned, f"http://feeds.test:{port}/f", guard=guard, limits=LIMITS)
+    assert (got.status, got.body) == (200, b"<rss/>")
+    assert site.requests[-1][1]["Host"] == f"feeds.test:{port}"
