@@ -1,4 +1,5 @@
-"""`dyadwatch api | apikey | subscribe | subscriptions`: the API server and its CLI twin."""
+"""`dyadwatch api | apikey | secrets | subscribe | subscriptions`: the API server and its CLI
+twin."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ def add_commands(add: Add) -> None:
     p.add_argument(
         "--read-only", action="store_true", help="a key that can look but not change (create)"
     )
+    p = add("secrets", secrets, "webhook secrets at rest: print a new key, or seal them again")
+    p.add_argument("action", choices=("new-key", "reseal"))
     p = add("subscribe", subscribe, "subscribe to alerts through the API (DYADWATCH_API_KEY)")
     p.add_argument("--pair", action="append", default=[], help="pair like US-VE (repeatable)")
     p.add_argument("--country", action="append", default=[], help="either side (repeatable)")
@@ -78,6 +81,24 @@ def apikey(args: argparse.Namespace) -> int:
             if not args.id or not keys.revoke(conn, args.id):
                 raise ConfigError("apikey revoke needs the --id of a key that is not revoked")
             print(f"revoked {args.id}", file=sys.stderr)
+    return 0
+
+
+def secrets(args: argparse.Namespace) -> int:
+    from streams import sealing
+
+    if args.action == "new-key":
+        print(sealing.new_key())
+        return 0
+    from streams.db import engine_for
+    from streams.stack import resolve_database_url
+    from streams.web import repository
+
+    settings = get_settings()
+    engine = engine_for(resolve_database_url(settings))
+    with engine.begin() as conn:
+        count = repository.reseal_secrets(conn, sealing.Sealer.from_settings(settings))
+    print(f"sealed {count} webhook secrets under the first key", file=sys.stderr)
     return 0
 
 

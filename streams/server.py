@@ -20,10 +20,12 @@ from streams.api.routers import alerts, feeds, health, reads, subscriptions
 from streams.dashboard.mount import mount
 from streams.db import engine_for
 from streams.listen import ALERTS_CHANNEL, Listener
+from streams.sealing import Sealer
 from streams.settings import Settings
 from streams.ssrf import UnsafeUrl
 from streams.stack import resolve_database_url
 from streams.web.errors import CODES, ApiError
+from streams.web.rate_limit import RateLimiter
 
 
 class BodyLimit:
@@ -93,12 +95,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.listener = Listener(url, ALERTS_CHANNEL)
+    app.state.rate_limiter = RateLimiter(settings.api_rate, settings.api_burst)
+    app.state.sealer = Sealer.from_settings(settings)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(
-            {"error": exc.code, "detail": str(exc)}, status_code=exc.status, headers=headers
+            {"error": exc.code, "detail": str(exc)}, status_code=exc.status, headers=exc.headers()
         )
 
     @app.exception_handler(UnsafeUrl)

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     api_url: str | None = Field(default=None, description="API base URL for the CLI")
     api_key: SecretStr | None = Field(default=None, description="Key the CLI sends to the API")
     public_url: str = Field(default="", description="Base URL of links inside alerts")
+    secret_keys: SecretStr | None = Field(
+        default=None,
+        description="Fernet keys that seal webhook secrets, first seals (default: a key file)",
+    )
     # One switch for every URL fetched or called on a user's say: webhooks, feeds, article pages.
     allow_private_urls: bool = Field(
         default=False, description="Allow private, loopback and link-local addresses"
@@ -66,6 +70,10 @@ class Settings(BaseSettings):
     webhook_concurrency: int = Field(default=8, ge=1, le=64, description="In flight per endpoint")
     max_request_bytes: int = Field(default=65_536, ge=1024, description="Largest API request body")
     max_filter_items: int = Field(default=200, ge=1, le=10_000, description="Per filter list")
+    api_rate: float = Field(
+        default=20.0, ge=0, description="API requests a second per key, on average; 0: no limit"
+    )
+    api_burst: int = Field(default=100, ge=1, le=100_000, description="API requests at once")
     session_hours: float = Field(
         default=12.0, gt=0, le=24 * 30, description="Dashboard sign-in lifetime"
     )

@@ -28,6 +28,7 @@ from streams.alerts.schedule import RetryPolicy
 from streams.alerts.signing import HEADER, sign
 from streams.listen import DELIVERIES_CHANNEL, Listener
 from streams.logs import get_logger
+from streams.sealing import Sealer, Unsealable
 from streams.settings import Settings
 from streams.ssrf import Resolver, UnsafeUrl, check_url, system_resolver
 
@@ -61,6 +62,7 @@ class Deliverer:
             settings.webhook_max_attempts,
         )
         self.allow_private = settings.private_urls_allowed()
+        self.sealer = Sealer.from_settings(settings)
         self.timeout = settings.webhook_timeout
         self.slots = settings.webhook_concurrency
         self.resolver = resolver
@@ -128,7 +130,9 @@ class Deliverer:
         free = {e: self.slots - n for e, n in self.in_flight.items() if n}
         free[""] = self.slots
         with self.engine.begin() as conn:
-            return claim_due(conn, free=free, limit=CLAIM_LIMIT, lease=self.timeout + 30.0)
+            return claim_due(
+                conn, free=free, limit=CLAIM_LIMIT, lease=self.timeout + 30.0, sealer=self.sealer
+            )
 
     def _idle_wait(self) -> float:
         with self.engine.connect() as conn:
@@ -190,6 +194,8 @@ class Deliverer:
         code: int | None = None
         error: str | None = None
         try:
+            if claim.secret is None:
+                raise Unsealable("the webhook secret is sealed under a key this process lacks")
             await self._check(claim.url)
             headers = {
                 "Content-Type": "application/json",
@@ -206,6 +212,8 @@ class Deliverer:
                 error = f"HTTP {code}"
         except UnsafeUrl as exc:
             error = f"unsafe url: {exc}"
+        except Unsealable as exc:
+            error = str(exc)
         except TimeoutError:
             error = "timeout"
         except aiohttp.ClientError as exc:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, DateTime, bindparam, func, select, text, upda
 from sqlalchemy.dialects.postgresql import insert
 
 from streams.alerts.repository import ATTEMPTS, DELIVERIES, body_of
+from streams.sealing import Sealer, Unsealable
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Claim:
     alert_id: str
     subscription_id: str
     url: str
-    secret: str
+    secret: str | None  # None: sealed under a key we do not have
     body: bytes
     attempt: int  # the number of the attempt about to be made, from 1
     endpoint: str
@@ -78,7 +79,9 @@ _CLAIM = text(
 )
 
 
-def claim_due(conn: Connection, *, free: dict[str, int], limit: int, lease: float) -> list[Claim]:
+def claim_due(
+    conn: Connection, *, free: dict[str, int], limit: int, lease: float, sealer: Sealer
+) -> list[Claim]:
     """Lease due deliveries, at most `free.get(endpoint, free[""])` per endpoint.
 
     `free` holds the slots left on endpoints that are busy in this process; others get
@@ -99,13 +102,23 @@ def claim_due(conn: Connection, *, free: dict[str, int], limit: int, lease: floa
             r.alert_id,
             r.subscription_id,
             r.webhook_url,
-            r.secret,
+            _opened(sealer, r.secret),
             body_of(r.payload),
             r.attempts + 1,
             r.endpoint,
         )
         for r in conn.execute(_CLAIM, params)
     ]
+
+
+def _opened(sealer: Sealer, stored: str | None) -> str | None:
+    """The secret to sign with; None if it cannot be opened (the attempt fails, and says why)."""
+    if stored is None:
+        return None
+    try:
+        return sealer.open(stored)
+    except Unsealable:
+        return None
 
 
 def seconds_to_next_due(conn: Connection) -> float | None:

@@ -16,7 +16,7 @@ from streams.dashboard.render import html
 from streams.dashboard.subscription_form import subscription_from_form
 from streams.ssrf import UnsafeUrl, check_saved_url
 from streams.web import repository
-from streams.web.deps import EngineDep, SettingsDep
+from streams.web.deps import EngineDep, SealerDep, SettingsDep
 from streams.web.errors import ApiError
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +64,9 @@ def subscriptions(who: ViewerDep, engine: EngineDep, done: str = "") -> HTMLResp
 
 
 @router.post("/subscriptions", response_class=HTMLResponse)
-def create(who: ViewerDep, form: FormDep, engine: EngineDep, settings: SettingsDep) -> HTMLResponse:
+def create(
+    who: ViewerDep, form: FormDep, engine: EngineDep, settings: SettingsDep, sealer: SealerDep
+) -> HTMLResponse:
     writer(who)
     try:
         new = subscription_from_form(form)
@@ -73,19 +75,21 @@ def create(who: ViewerDep, form: FormDep, engine: EngineDep, settings: SettingsD
         if new.webhook_url is not None:
             check_saved_url(str(new.webhook_url), allow_private=settings.private_urls_allowed())
         with engine.begin() as conn:
-            made = repository.create(conn, who.key.id, new)
+            made = repository.create(conn, who.key.id, new, sealer)
     except (ValueError, UnsafeUrl, ApiError) as exc:
         return _page(who, engine, status=422, problem=str(exc), form=form)
     return _page(who, engine, status=201, notice="Subscription created.", secret=made.secret or "")
 
 
 @router.post("/subscriptions/{sub_id}/active")
-def set_active(sub_id: str, who: ViewerDep, form: FormDep, engine: EngineDep) -> RedirectResponse:
+def set_active(
+    sub_id: str, who: ViewerDep, form: FormDep, engine: EngineDep, sealer: SealerDep
+) -> RedirectResponse:
     writer(who)
-    active = first(form, "active") == "true"
+    change = SubscriptionPatch(active=first(form, "active") == "true")
     with engine.begin() as conn:
-        _found(lambda: repository.patch(conn, who.key.id, sub_id, SubscriptionPatch(active=active)))
-    return RedirectResponse(f"/subscriptions?done={'resumed' if active else 'paused'}", 303)
+        _found(lambda: repository.patch(conn, who.key.id, sub_id, change, sealer))
+    return RedirectResponse(f"/subscriptions?done={'resumed' if change.active else 'paused'}", 303)
 
 
 @router.post("/subscriptions/{sub_id}/delete")

@@ -12,9 +12,11 @@ from sqlalchemy import Engine
 from models.alerts import Filters
 from models.dyads import DYAD_PATTERN, DyadError, parse_dyad
 from streams.listen import Listener
+from streams.sealing import Sealer
 from streams.settings import Settings
 from streams.web import keys
-from streams.web.errors import Invalid, NotFound, ReadOnly, Unauthorized
+from streams.web.errors import Invalid, NotFound, RateLimited, ReadOnly, Unauthorized
+from streams.web.rate_limit import RateLimiter
 
 
 def engine(request: Request) -> Engine:
@@ -24,6 +26,11 @@ def engine(request: Request) -> Engine:
 
 def settings(request: Request) -> Settings:
     found: Settings = request.app.state.settings
+    return found
+
+
+def sealer(request: Request) -> Sealer:
+    found: Sealer = request.app.state.sealer
     return found
 
 
@@ -37,6 +44,7 @@ BEARER = HTTPBearer(auto_error=False, description="an API key from `dyadwatch ap
 
 
 def api_key(
+    request: Request,
     engine: Annotated[Engine, Depends(engine)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> keys.ApiKey:
@@ -47,6 +55,10 @@ def api_key(
         found = keys.lookup(conn, token)
     if found is None:
         raise Unauthorized("unknown or revoked API key")
+    limiter: RateLimiter = request.app.state.rate_limiter
+    wait = limiter.wait_for(found.id)
+    if wait > 0:
+        raise RateLimited(wait)
     return found
 
 
@@ -77,3 +89,4 @@ SettingsDep = Annotated[Settings, Depends(settings)]
 KeyDep = Annotated[keys.ApiKey, Depends(api_key)]
 WriterKeyDep = Annotated[keys.ApiKey, Depends(writer_key)]
 ListenerDep = Annotated[Listener, Depends(listener)]
+SealerDep = Annotated[Sealer, Depends(sealer)]

@@ -3,6 +3,7 @@ turn them (and the framework's own refusals) into HTTP."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -21,10 +22,16 @@ class ApiError(DyadwatchError):
     status = 400
     code = "bad_request"
 
+    def headers(self) -> dict[str, str] | None:
+        return None
+
 
 class Unauthorized(ApiError):
     status = 401
     code = "unauthorized"
+
+    def headers(self) -> dict[str, str] | None:
+        return {"WWW-Authenticate": "Bearer"}
 
 
 class ReadOnly(ApiError):
@@ -49,6 +56,18 @@ class Invalid(ApiError):
     code = "invalid"
 
 
+class RateLimited(ApiError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"too many requests for this key: try again in {seconds:.1f} s")
+        self.seconds = seconds
+
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(max(1, math.ceil(self.seconds)))}
+
+
 # The code of each status the framework itself may answer with.
 CODES = {
     400: "bad_request",
@@ -59,6 +78,7 @@ CODES = {
     409: "conflict",
     413: "too_large",
     422: "invalid",
+    429: "rate_limited",
 }
 
 _SAYS = {
@@ -69,6 +89,7 @@ _SAYS = {
     409: "refused because of what is already stored",
     413: "the request body is too large",
     422: "a parameter or the body is not valid",
+    429: "too many requests for this key; Retry-After says when to try again",
 }
 
 

@@ -19,6 +19,7 @@ from models.alerts import (
     SubscriptionPatch,
     SubscriptionRow,
 )
+from streams.sealing import Sealer
 from streams.web.errors import Conflict, Invalid, NotFound
 
 SUBSCRIPTIONS: Table = SubscriptionRow.__table__  # type: ignore[assignment]
@@ -46,7 +47,7 @@ def _columns() -> list[Any]:
     return [s.id, s.name, s.filters, s.channel, s.webhook_url, s.active, s.created_at, s.updated_at]
 
 
-def create(conn: Connection, key_id: str, new: SubscriptionIn) -> SubscriptionOut:
+def create(conn: Connection, key_id: str, new: SubscriptionIn, sealer: Sealer) -> SubscriptionOut:
     s = SUBSCRIPTIONS.c
     count = conn.execute(select(func.count()).where(s.api_key_id == key_id)).scalar_one()
     if count >= MAX_PER_KEY:
@@ -67,7 +68,7 @@ def create(conn: Connection, key_id: str, new: SubscriptionIn) -> SubscriptionOu
             filters=new.filters.model_dump(mode="json"),
             channel=new.channel,
             webhook_url=str(new.webhook_url) if new.webhook_url else None,
-            secret=secret,
+            secret=sealer.seal(secret) if secret is not None else None,
         )
         .returning(*_columns())
     ).mappings()
@@ -92,7 +93,9 @@ def get(conn: Connection, key_id: str, sub_id: str) -> SubscriptionOut:
     return _out(row)
 
 
-def patch(conn: Connection, key_id: str, sub_id: str, change: SubscriptionPatch) -> SubscriptionOut:
+def patch(
+    conn: Connection, key_id: str, sub_id: str, change: SubscriptionPatch, sealer: Sealer
+) -> SubscriptionOut:
     current = get(conn, key_id, sub_id)
     given = change.model_dump(exclude_unset=True)
     # A null name clears it; a null `active` (or any other null) leaves the value as it is.
@@ -104,7 +107,7 @@ def patch(conn: Connection, key_id: str, sub_id: str, change: SubscriptionPatch)
     if change.webhook_url is not None:
         values["webhook_url"] = str(change.webhook_url)
     if change.secret is not None:
-        values["secret"] = change.secret
+        values["secret"] = sealer.seal(change.secret)
     if change.channel is not None:
         values["channel"] = change.channel
     url = values.get("webhook_url", current.webhook_url)
@@ -112,7 +115,8 @@ def patch(conn: Connection, key_id: str, sub_id: str, change: SubscriptionPatch)
         raise Conflict("this subscription has no webhook_url: send one to make it a webhook")
     generated = None
     if change.channel == "webhook" and current.channel != "webhook" and change.secret is None:
-        values["secret"] = generated = "whsec_" + secrets.token_urlsafe(24)
+        generated = "whsec_" + secrets.token_urlsafe(24)
+        values["secret"] = sealer.seal(generated)
     s = SUBSCRIPTIONS.c
     row = conn.execute(
         update(SUBSCRIPTIONS)
@@ -153,3 +157,17 @@ def deliveries(conn: Connection, key_id: str, sub_id: str, limit: int) -> list[d
         delivery.pop("lease_until", None)
         delivery["attempt_log"] = by_alert.get(delivery["alert_id"], [])
     return out
+
+
+def reseal_secrets(conn: Connection, sealer: Sealer) -> int:
+    """Seal every stored webhook secret under the sealer's first key: clear ones from before
+    sealing, and ones under an older key. Returns how many were rewritten."""
+    s = SUBSCRIPTIONS.c
+    rows = conn.execute(select(s.id, s.secret).where(s.secret.is_not(None)).with_for_update())
+    done = 0
+    for row in rows.all():
+        conn.execute(
+            update(SUBSCRIPTIONS).where(s.id == row.id).values(secret=sealer.reseal(row.secret))
+        )
+        done += 1
+    return done

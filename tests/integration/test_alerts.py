@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 from models.state import DyadChange
 from streams.alerts.match import alert_id
 from streams.alerts.signing import HEADER, verify
+from streams.sealing import Sealer, is_sealed
 from streams.settings import Settings
 from streams.topics import Topics
 from streams.web.keys import create_key
@@ -88,6 +89,9 @@ def test_seed_article_alerts_by_signed_webhook_and_sse(
         sse.stop()
     hooks = receiver.accepted()
     assert len(hooks) == 2, worker.tail()
+    # The secret is kept sealed; the worker opened it with the key the API sealed it under.
+    (stored,) = rows(engine, "SELECT secret FROM subscriptions WHERE id = :id", id=sub["id"])
+    assert is_sealed(stored.secret) and SECRET not in stored.secret
     for hook in hooks:
         assert verify(SECRET, hook.headers[HEADER], hook.body, now=time.time())
         assert hook.headers["Idempotency-Key"] == hook.json["id"]
@@ -196,6 +200,28 @@ def test_outage_restart_and_redelivery_end_in_one_accepted_delivery_per_alert(
     on_topic = consume_keyed_ids(settings, Topics.from_settings(settings).alerts, timeout=8)
     assert {k for k, _ in on_topic} == {sub["id"]}
     assert {i for _, i in on_topic} == expected
+
+
+def test_secrets_stored_in_clear_before_sealing_are_sealed_by_reseal(
+    settings: Settings, engine: Engine, api: str
+) -> None:
+    sub = subscribe(api, new_key(engine), "http://127.0.0.1:9/hook")
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE subscriptions SET secret = :clear WHERE id = :id"),
+            {"clear": SECRET, "id": sub["id"]},
+        )
+    done = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "secrets", "reseal"],
+        env=alert_env(settings),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "sealed 1 webhook secrets" in done.stderr
+    (stored,) = rows(engine, "SELECT secret FROM subscriptions WHERE id = :id", id=sub["id"])
+    assert is_sealed(stored.secret)
+    assert Sealer.from_settings(settings).open(stored.secret) == SECRET
 
 
 def test_another_key_can_neither_see_nor_change_a_subscription(

@@ -18,7 +18,7 @@ from streams.web.deps import EngineDep, KeyDep, ListenerDep
 from streams.web.errors import documented
 from streams.web.sse import event_stream
 
-router = APIRouter(prefix="/v1/alerts", tags=["alerts"], responses=documented(401, 422))
+router = APIRouter(prefix="/v1/alerts", tags=["alerts"], responses=documented(401, 422, 429))
 
 PAGE = 200
 # Seqs are PostgreSQL bigints.

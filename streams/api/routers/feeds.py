@@ -13,7 +13,7 @@ from streams.ssrf import check_saved_url
 from streams.web.deps import EngineDep, KeyDep, SettingsDep, WriterKeyDep
 from streams.web.errors import Invalid, NotFound, documented
 
-router = APIRouter(prefix="/v1/feeds", tags=["feeds"], responses=documented(401, 422))
+router = APIRouter(prefix="/v1/feeds", tags=["feeds"], responses=documented(401, 422, 429))
 
 ONE = documented(404)
 WRITE = documented(403)

@@ -14,7 +14,7 @@ from streams.web import reads
 from streams.web.deps import EngineDep, KeyDep, pair
 from streams.web.errors import documented
 
-router = APIRouter(prefix="/v1", tags=["reads"], responses=documented(401, 404, 422))
+router = APIRouter(prefix="/v1", tags=["reads"], responses=documented(401, 404, 422, 429))
 
 DYAD_SAYS = "two country codes joined by a dash, in either order (US-VE, ve-us)"
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")

@@ -10,11 +10,18 @@ from models.alerts import SubscriptionIn, SubscriptionOut, SubscriptionPatch
 from streams.settings import Settings
 from streams.ssrf import check_saved_url
 from streams.web import repository
-from streams.web.deps import EngineDep, KeyDep, SettingsDep, WriterKeyDep, check_filter_sizes
+from streams.web.deps import (
+    EngineDep,
+    KeyDep,
+    SealerDep,
+    SettingsDep,
+    WriterKeyDep,
+    check_filter_sizes,
+)
 from streams.web.errors import documented
 
 router = APIRouter(
-    prefix="/v1/subscriptions", tags=["subscriptions"], responses=documented(401, 422)
+    prefix="/v1/subscriptions", tags=["subscriptions"], responses=documented(401, 422, 429)
 )
 
 # A write carries a body and may be refused to a read-only key.
@@ -31,13 +38,17 @@ def _check_url(url: object, settings: Settings) -> None:
     "", status_code=201, response_model_exclude_none=True, responses=WRITE | documented(409)
 )
 def create(
-    body: SubscriptionIn, key: WriterKeyDep, engine: EngineDep, settings: SettingsDep
+    body: SubscriptionIn,
+    key: WriterKeyDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    sealer: SealerDep,
 ) -> SubscriptionOut:
     """Subscribe. A webhook subscription without a secret gets one, shown in this answer only."""
     check_filter_sizes(body.filters, settings.max_filter_items)
     _check_url(body.webhook_url, settings)
     with engine.begin() as conn:
-        return repository.create(conn, key.id, body)
+        return repository.create(conn, key.id, body, sealer)
 
 
 @router.get("", response_model_exclude_none=True)
@@ -61,11 +72,12 @@ def change(
     key: WriterKeyDep,
     engine: EngineDep,
     settings: SettingsDep,
+    sealer: SealerDep,
 ) -> SubscriptionOut:
     check_filter_sizes(body.filters, settings.max_filter_items)
     _check_url(body.webhook_url, settings)
     with engine.begin() as conn:
-        return repository.patch(conn, key.id, sub_id, body)
+        return repository.patch(conn, key.id, sub_id, body, sealer)
 
 
 @router.delete("/{sub_id}", status_code=204, responses=documented(403, 404))
