@@ -79,6 +79,7 @@ def test_published_ports_bind_loopback_only(compose: dict[str, Any]) -> None:
 def test_no_secret_is_written_in_the_file() -> None:
     text = COMPOSE.read_text()
     assert "POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?" in text
+    assert "DYADWATCH_SECRET_KEYS: ${DYADWATCH_SECRET_KEYS:?" in text
 
 
 def test_valid_against_the_compose_schema(compose: dict[str, Any]) -> None:
@@ -97,7 +98,11 @@ def test_compose_cli_accepts_the_file() -> None:
         pytest.skip("docker-compose is not installed")
     result = subprocess.run(
         [tool, "-f", str(COMPOSE), "config", "-q"],
-        env={**os.environ, "POSTGRES_PASSWORD": "only-for-validation"},
+        env={
+            **os.environ,
+            "POSTGRES_PASSWORD": "only-for-validation",
+            "DYADWATCH_SECRET_KEYS": "only-for-validation",
+        },
         capture_output=True,
         text=True,
         check=False,
