@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
-from starlette.exceptions import HTTPException
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from streams.api.routers import alerts, feeds, health, reads, subscriptions
@@ -24,7 +20,8 @@ from streams.sealing import Sealer
 from streams.settings import Settings
 from streams.ssrf import UnsafeUrl
 from streams.stack import resolve_database_url
-from streams.web.errors import CODES, ApiError
+from streams.web.contract import keep_contract
+from streams.web.errors import ApiError
 from streams.web.rate_limit import RateLimiter
 
 
@@ -108,80 +105,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     async def _unsafe(request: Request, exc: UnsafeUrl) -> JSONResponse:
         return JSONResponse({"error": "unsafe_url", "detail": str(exc)}, status_code=422)
 
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"error": "invalid", "detail": describe(exc)}, status_code=422)
-
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            headers["Allow"] = ", ".join(allowed_methods(app, request.scope))
-        body = {"error": CODES.get(exc.status_code, "error"), "detail": str(exc.detail)}
-        return JSONResponse(body, status_code=exc.status_code, headers=headers or None)
-
     for module in (subscriptions, reads, alerts, feeds, health):
         app.include_router(module.router)
-    describe_api = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = working_limits(absent_is_null(describe_api()), settings)
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    keep_contract(app, settings)
     changes_listener = mount(app, url)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     return app
-
-
-def absent_is_null(document: dict[str, Any]) -> dict[str, Any]:
-    """An optional parameter is null by being left out: a header or query value has no null
-    to send, so `anyOf: [X, null]` of an optional parameter is stated as X alone. Left as it
-    is, a client (or a fuzzer) may send the word "null", which we do not take."""
-    for operations in document.get("paths", {}).values():
-        for operation in operations.values():
-            for parameter in operation.get("parameters", ()):
-                schema = parameter.get("schema", {})
-                kinds = schema.get("anyOf", ())
-                others = [k for k in kinds if k.get("type") != "null"]
-                if not parameter.get("required") and len(kinds) == 2 and len(others) == 1:
-                    del schema["anyOf"]
-                    schema.update(others[0])
-    return document
-
-
-def working_limits(document: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """The document states this deployment's limits (DYADWATCH_MAX_FILTER_ITEMS), not the
-    model's hard ceiling, so what it calls valid is what we take."""
-    filters = document.get("components", {}).get("schemas", {}).get("Filters", {})
-    for name in ("countries", "pairs"):
-        if name in filters.get("properties", {}):
-            filters["properties"][name]["maxItems"] = settings.max_filter_items
-    return document
-
-
-def describe(exc: RequestValidationError, most: int = 5) -> str:
-    """ "query.limit: Input should be less than or equal to 1000; ..." for the first few."""
-    problems = []
-    for error in exc.errors()[:most]:
-        where = ".".join(str(part) for part in error.get("loc", ()))
-        problems.append(
-            f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", "")
-        )
-    more = len(exc.errors()) - most
-    return "; ".join(problems) + (f"; and {more} more" if more > 0 else "")
-
-
-def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
-    """Every method some route serves at this path. Starlette's own 405 names only the methods
-    of the first route whose path matched, though GET and POST are often separate routes."""
-    methods: set[str] = set()
-    for route in app.router.routes:
-        match, _ = route.matches(scope)
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    return sorted(methods)
 
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int | None = None) -> None:
