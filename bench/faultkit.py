@@ -30,6 +30,8 @@ from models.alerts import SubscriptionIn
 from streams.article_messages import REASONS
 from streams.db import migrate
 from streams.replay import read_letters
+from streams.sealing import Sealer
+from streams.sealing import new_key as new_secret_key
 from streams.services.kafka import start_kafka, start_tansu
 from streams.services.postgres import create_database, start_postgres
 from streams.services.process import ServiceHandle
@@ -108,7 +110,10 @@ class Run:
         self.engine = create_engine(self.url, pool_pre_ping=True)
         with self.engine.begin() as conn:
             key, _ = create_key(conn, f"faults {self.name}")
-            create_subscription(conn, key.id, SubscriptionIn(name="everything", channel="sse"))
+            # An SSE subscription has no secret to seal: a throwaway key will do.
+            sealer = Sealer([new_secret_key().encode()])
+            everything = SubscriptionIn(name="everything", channel="sse")
+            create_subscription(conn, key.id, everything, sealer)
 
     def env(self) -> dict[str, str]:
         return {
