@@ -28,7 +28,7 @@ from streams.alerts.schedule import RetryPolicy
 from streams.alerts.signing import HEADER, sign
 from streams.listen import DELIVERIES_CHANNEL, Listener
 from streams.logs import get_logger
-from streams.sealing import Sealer, Unsealable
+from streams.sealing import Sealer
 from streams.settings import Settings
 from streams.ssrf import Resolver, UnsafeUrl, check_url, system_resolver
 
@@ -193,9 +193,10 @@ class Deliverer:
         t0 = time.perf_counter()
         code: int | None = None
         error: str | None = None
+        if claim.secret is None:  # nothing to sign with: say so in the attempt, send nothing
+            error = "the webhook secret is sealed under a key this process lacks"
+            return Outcome(started, 0.0, None, error)
         try:
-            if claim.secret is None:
-                raise Unsealable("the webhook secret is sealed under a key this process lacks")
             await self._check(claim.url)
             headers = {
                 "Content-Type": "application/json",
@@ -212,8 +213,6 @@ class Deliverer:
                 error = f"HTTP {code}"
         except UnsafeUrl as exc:
             error = f"unsafe url: {exc}"
-        except Unsealable as exc:
-            error = str(exc)
         except TimeoutError:
             error = "timeout"
         except aiohttp.ClientError as exc:
