@@ -58,9 +58,20 @@ def vocabulary_checks(vocabulary: Vocabulary = VOCABULARY) -> tuple[Check, ...]:
     )
 
 
+def partial_check(vocabulary: Vocabulary = VOCABULARY) -> Check:
+    """Only an event of a kind with a partial state is partial (an easing is a lifting).
+
+    Kept apart from `vocabulary_checks` because the column it checks came with 0010, after
+    0008 first created those; a migration that changes the vocabulary renews both.
+    """
+    kinds = [code for code, kind in vocabulary.kinds.items() if kind.partial is not None]
+    return Check("events", "partial_fits_kind", f"NOT partial OR {_among('type', kinds)}")
+
+
 def check_sql(table: str, name: str, vocabulary: Vocabulary = VOCABULARY) -> str:
     """The condition of one of the checks, for a table's declaration."""
-    [sql] = [c.sql for c in vocabulary_checks(vocabulary) if (c.table, c.name) == (table, name)]
+    checks = (*vocabulary_checks(vocabulary), partial_check(vocabulary))
+    [sql] = [c.sql for c in checks if (c.table, c.name) == (table, name)]
     return sql
 
 

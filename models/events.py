@@ -104,6 +104,15 @@ class Event(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     lang: str
     evidence: Evidence
+    # The report says the measure only eases ("eased some sanctions"): the state it leads
+    # to is the kind's partial one. Only a kind that has a partial state can be partial.
+    partial: bool = False
+
+    @model_validator(mode="after")
+    def _partial_kind(self) -> Event:
+        if self.partial and VOCABULARY.kind(self.type).partial is None:
+            raise ValueError(f"{self.type} has no partial state, so it cannot be partial")
+        return self
 
     @field_validator("date")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -84,6 +86,8 @@ class EventRow(Base):
     evidence_text: Mapped[str] = mapped_column(Text)
     evidence_start: Mapped[int] = mapped_column(Integer)
     evidence_end: Mapped[int] = mapped_column(Integer)
+    # The report says the measure only eases (see `models.events.Event.partial`).
+    partial: Mapped[bool] = mapped_column(Boolean, server_default=false())
     detector_version: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
@@ -92,6 +96,7 @@ class EventRow(Base):
     __table_args__ = (
         CheckConstraint(check_sql("events", "type_known"), name="type_known"),
         CheckConstraint(check_sql("events", "status_known"), name="status_known"),
+        CheckConstraint(check_sql("events", "partial_fits_kind"), name="partial_fits_kind"),
         CheckConstraint("actor <> target", name="two_parties"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),
         CheckConstraint(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from models.events import Event, EventType, Evidence, Status
 from models.vocabulary import VOCABULARY
+from streams.detect.easing import is_easing
 from streams.detect.instances import Instance
 from streams.detect.model import Model
 from streams.detect.status_features import status_features
@@ -164,6 +165,9 @@ def decide(reading: Reading, model: Model) -> list[Event]:
             sentences.starts[instance.sentence], sentences.ends[instance.sentence]
         )
         evidence = Evidence(text=article.text[start:end], start=start, end=end)
+        partial = VOCABULARY.kind(kind).partial is not None and is_easing(
+            evidence.text, reading.lang
+        )
         told = [status]
         # "Further sanctions are sought" reports the ones already in force as well.
         if status == "considered" and hit.status.presupposes_occurred:
@@ -180,6 +184,7 @@ def decide(reading: Reading, model: Model) -> list[Event]:
                     confidence=round(chosen.probability * statuses[status], 2),
                     lang=reading.lang,
                     evidence=evidence,
+                    partial=partial,
                 )
             )
     return events

@@ -79,6 +79,23 @@ class StatusCues(_Strict):
     negation_window: int = Field(default=5, ge=1, le=30)
 
 
+class EasingCues(_Strict):
+    """Words that make a reported lifting only an easing ("eased", "some", "temporarily").
+
+    Whole words for languages whose words are whole between spaces; stems, matched inside
+    words, where clitics or case endings attach ("تخفيف" in "وتخفيف", "смягч" in "смягчил").
+    """
+
+    words: list[str] = []
+    stems: list[str] = []
+
+    @model_validator(mode="after")
+    def _some_cue(self) -> EasingCues:
+        if not self.words and not self.stems:
+            raise ValueError("easing needs words or stems")
+        return self
+
+
 Calendar = Literal["gregorian", "solar_hijri"]
 
 
@@ -178,6 +195,7 @@ class Lexicon(_Strict):
     frames: dict[str, Frame]
     triggers: list[Trigger] = Field(min_length=1)
     status: StatusCues
+    easing: EasingCues
     # Keyed by dimension; the files write the kinds' family ("sanction"), read as its
     # dimension ("sanctions").
     confusers: dict[DimensionName, list[str]] = {}

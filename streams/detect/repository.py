@@ -37,6 +37,7 @@ def _event_row(event: DetectedEvent) -> dict[str, Any]:
         "evidence_text": event.evidence.text,
         "evidence_start": event.evidence.start,
         "evidence_end": event.evidence.end,
+        "partial": event.partial,
         "detector_version": event.detector_version,
     }
 
@@ -111,6 +112,7 @@ def save_batch(
                         "evidence_text",
                         "evidence_start",
                         "evidence_end",
+                        "partial",
                         "detector_version",
                     )
                 },

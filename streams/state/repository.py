@@ -23,9 +23,7 @@ from models.state import (
     StateAppliedRow,
 )
 from models.tables import ArticleRow, EventRow
-from models.vocabulary import VOCABULARY
 from streams.state.changes import changes_of
-from streams.state.easing import is_easing
 from streams.state.rules import Derived, Fact, Period, Signal, Track, derive
 
 DEFAULT_EXPIRY_DAYS = 180
@@ -238,9 +236,7 @@ def _fact(row: RowMapping) -> Fact:
         article_id=row["article_id"],
         outlet=row["source"],
         evidence=row["evidence_text"],
-        # Only a kind with a partial state (a lifting) can be an easing.
-        partial=VOCABULARY.kind(row["type"]).partial is not None
-        and is_easing(row["evidence_text"], row["lang"]),
+        partial=row["partial"],
         published=row["published_at"],
         story=row["story_id"],
     )

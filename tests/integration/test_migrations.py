@@ -68,3 +68,43 @@ def test_the_vocabulary_checks_stand_and_go_back_on_downgrade(database_url: str)
         assert set(_checks(engine)) == set(standing)
     finally:
         engine.dispose()
+
+
+def test_events_stored_before_0010_keep_their_easings(database_url: str) -> None:
+    engine = create_engine(database_url)
+    rows = [
+        ("e1", "sanction.lifted", "en", "Washington eased sanctions on Venezuela."),
+        ("e2", "sanction.lifted", "en", "Sometimes Washington lifted sanctions on Cuba."),
+        ("e3", "sanction.lifted", "ar", "قررت الولايات المتحدة تخفيف العقوبات على فنزويلا"),
+        ("e4", "sanction.imposed", "en", "Washington imposed some sanctions on Venezuela."),
+        ("e5", "sanction.lifted", "fr", "Washington a assoupli les sanctions."),
+    ]
+    try:
+        downgrade(database_url, "0009")
+        assert "partial" not in {c["name"] for c in inspect(engine).get_columns("events")}
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO articles (id, text, detector_version) VALUES ('a1', 'text', 'v0')"
+                )
+            )
+            for event_id, kind, lang, evidence in rows:
+                conn.execute(
+                    text(
+                        "INSERT INTO events (id, article_id, type, actor, target, status, "
+                        "confidence, lang, evidence_text, evidence_start, evidence_end, "
+                        "detector_version) VALUES (:id, 'a1', :type, 'US', 'VE', 'occurred', "
+                        "0.9, :lang, :evidence, 0, 10, 'v0')"
+                    ),
+                    {"id": event_id, "type": kind, "lang": lang, "evidence": evidence},
+                )
+        migrate(database_url)
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT id, partial FROM events"))
+            partial = {row.id: row.partial for row in found}
+        # As the state stage read them at 0009: English words, Arabic stems, liftings only.
+        assert partial == {"e1": True, "e2": False, "e3": True, "e4": False, "e5": False}
+        with engine.begin() as conn, pytest.raises(IntegrityError, match="partial_fits_kind"):
+            conn.execute(text("UPDATE events SET partial = true WHERE id = 'e4'"))
+    finally:
+        engine.dispose()

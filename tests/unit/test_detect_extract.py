@@ -30,6 +30,7 @@ CONTRACT_KEYS = [
     "confidence",
     "lang",
     "evidence",
+    "partial",
 ]
 
 

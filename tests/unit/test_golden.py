@@ -19,11 +19,12 @@ import pytest
 import yaml
 
 from models.events import EVENT_TYPES, STATUSES, Article
+from models.vocabulary import VOCABULARY
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
 
 CASE_KEYS = {"id", "published_at", "text", "expect", "note", "ordered", "lang"}
-EVENT_KEYS = {"type", "actor", "target", "status", "date"}
+EVENT_KEYS = {"type", "actor", "target", "status", "date", "partial"}
 CODE = re.compile(r"^[A-Z]{2}$")
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -111,6 +112,11 @@ def test_case_format(lang: str, case: dict[str, Any]) -> None:
         if "date" in event and event["date"] is not None:
             assert isinstance(event["date"], str) and PARTIAL_DATE.match(event["date"]), (
                 f"date must be a quoted 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD': {event['date']!r}"
+            )
+        if "partial" in event:
+            assert isinstance(event["partial"], bool), "partial must be true or false"
+            assert not event["partial"] or VOCABULARY.kind(event["type"]).partial, (
+                f"only a kind with a partial state can be partial: {event}"
             )
         keys.append(
             _key(
@@ -219,6 +225,14 @@ def test_detector_matches_golden_case(lang: str, case: dict[str, Any]) -> None:
             problems.append(
                 f"{key[0]} {key[1]}->{key[2]} [{key[3]}]: date {sorted(map(str, dates))}, "
                 f"want {expected['date']!r}"
+            )
+
+    for key, expected in wanted.items():
+        if "partial" not in expected or key not in got:
+            continue
+        if all(event.partial != expected["partial"] for event in got[key]):
+            problems.append(
+                f"{key[0]} {key[1]}->{key[2]} [{key[3]}]: partial is not {expected['partial']}"
             )
 
     if problems:

@@ -9,7 +9,7 @@ from typing import Any, get_args
 import pytest
 import yaml
 
-from models.checks import renewal_ddl, vocabulary_checks
+from models.checks import partial_check, renewal_ddl, vocabulary_checks
 from models.vocabulary import (
     VOCABULARY,
     VOCABULARY_FILE,
@@ -201,6 +201,9 @@ def test_a_ninth_kind_reaches_every_derived_table(tmp_path: Path) -> None:
     assert "'relations.suspended'" in checks[("events", "type_known")]
     assert "'relations.suspended'" in checks[("dyad_signal_records", "type_known")]
     assert "'suspended'" in checks[("dyad_periods", "state_known")]
+    # A suspension has no partial state, so no suspension may be stored as partial.
+    assert "'relations.suspended'" not in partial_check(v).sql
+    assert "'sanction.lifted'" in partial_check(v).sql
 
 
 def test_a_ninth_kind_left_out_of_the_inverse_fails_at_load(tmp_path: Path) -> None:
