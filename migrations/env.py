@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from models.schema import metadata
-from streams.stack import resolve_database_url
+from streams.settings import get_settings
 
 config = context.config
 target_metadata = metadata
@@ -14,7 +14,7 @@ target_metadata = metadata
 
 def _url() -> str:
     given = context.get_x_argument(as_dictionary=True).get("url") or config.attributes.get("url")
-    return str(given) if given else resolve_database_url()
+    return str(given) if given else get_settings().require_database_url()
 
 
 def run_migrations_offline() -> None:

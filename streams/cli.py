@@ -12,51 +12,48 @@ from streams.deadletter import STAGES
 from streams.errors import DyadwatchError
 from streams.logs import configure
 from streams.settings import Settings, get_settings
+from streams.stack import with_running_stack
 
 if TYPE_CHECKING:
     from streams.ingest.publish import Publisher
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def _up(args: argparse.Namespace) -> int:
+def _up(args: argparse.Namespace, settings: Settings) -> int:
     from streams.embedded import up
 
-    return up(get_settings(), detach=args.detach, workers=args.workers)
+    return up(settings, detach=args.detach, workers=args.workers)
 
 
-def _down(args: argparse.Namespace) -> int:
+def _down(args: argparse.Namespace, settings: Settings) -> int:
     from streams.embedded import down
 
-    return down(get_settings())
+    return down(settings)
 
 
-def _db_url(args: argparse.Namespace) -> int:
+def _db_url(args: argparse.Namespace, settings: Settings) -> int:
     from streams.libpq import libpq_url
-    from streams.stack import resolve_database_url
 
-    url = resolve_database_url(get_settings())
+    url = settings.require_database_url()
     # What people paste into psql by default; the driver form is for SQLAlchemy only.
     print(url if args.sqlalchemy else libpq_url(url))
     return 0
 
 
-def _api_url(args: argparse.Namespace) -> int:
-    from streams.stack import read_state
+def _api_url(args: argparse.Namespace, settings: Settings) -> int:
 
-    state = read_state(get_settings().home)
-    if state is None or not state.api_url:
+    if not settings.api_url:
         print("dyadwatch: no API process is running in this stack", file=sys.stderr)
         return 1
-    print(state.api_url)
+    print(settings.api_url)
     return 0
 
 
-def _migrate(args: argparse.Namespace) -> int:
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     from streams.db import migrate
-    from streams.stack import resolve_database_url
 
-    migrate(resolve_database_url(get_settings()), args.revision)
+    migrate(settings.require_database_url(), args.revision)
     print(f"database at {args.revision}", file=sys.stderr)
     return 0
 
@@ -64,20 +61,12 @@ def _migrate(args: argparse.Namespace) -> int:
 def publisher_for_settings(settings: Settings) -> Publisher:
     """A producer for news.articles on the configured broker, its topics made sure of."""
     from streams.ingest.publish import Publisher
-    from streams.stack import resolve_bootstrap, resolve_broker
     from streams.topics import Topics, ensure_topics
 
-    bootstrap = resolve_bootstrap(settings)
+    bootstrap = settings.require_kafka_bootstrap()
     topics = Topics.from_settings(settings)
     ensure_topics(bootstrap, topics, settings)
-    return Publisher(bootstrap, topics, single_record_batches=resolve_broker(settings) == "tansu")
-
-
-def _publisher() -> tuple[object, object]:
-    from streams.stack import resolve_bootstrap
-
-    settings = get_settings()
-    return resolve_bootstrap(settings), publisher_for_settings(settings)
+    return Publisher(bootstrap, topics, single_record_batches=settings.broker == "tansu")
 
 
 def _summary(counts: dict[str, int]) -> int:
@@ -87,63 +76,62 @@ def _summary(counts: dict[str, int]) -> int:
     return 0
 
 
-def _ingest(args: argparse.Namespace) -> int:
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from streams.ingest.run import ingest
 
-    _, publisher = _publisher()
+    publisher = publisher_for_settings(settings)
     try:
         counts = ingest(
             args.paths,
-            publisher,  # type: ignore[arg-type]
-            max_bytes=get_settings().max_article_bytes,
+            publisher,
+            max_bytes=settings.max_article_bytes,
             published_at=args.published_at,
             progress=not args.quiet,
         )
     finally:
-        publisher.close()  # type: ignore[attr-defined]
+        publisher.close()
     return _summary(counts)
 
 
-def _bridge(args: argparse.Namespace) -> int:
+def _bridge(args: argparse.Namespace, settings: Settings) -> int:
     from streams.ingest.bridge import run_bridge
 
-    bootstrap, publisher = _publisher()
+    publisher = publisher_for_settings(settings)
     try:
         counts = run_bridge(
-            str(bootstrap),
+            settings.require_kafka_bootstrap(),
             args.topic,
-            publisher,  # type: ignore[arg-type]
+            publisher,
             group_id=args.group,
-            max_bytes=get_settings().max_article_bytes,
+            max_bytes=settings.max_article_bytes,
             idle_exit=args.idle_exit,
             progress=not args.quiet,
         )
     except KeyboardInterrupt:
-        counts = publisher.counts  # type: ignore[attr-defined]
+        counts = publisher.counts
     finally:
-        publisher.close()  # type: ignore[attr-defined]
+        publisher.close()
     return _summary(counts)
 
 
-def _worker(args: argparse.Namespace) -> int:
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from streams.worker import run_worker
 
-    run_worker(get_settings(), loglevel=args.loglevel, web_port=args.web_port)
+    run_worker(settings, loglevel=args.loglevel, web_port=args.web_port)
     return 0
 
 
-def _events(args: argparse.Namespace) -> int:
+def _events(args: argparse.Namespace, settings: Settings) -> int:
     from streams.reporting.events import print_events
 
-    return print_events(get_settings(), article=args.article, wait=args.wait, fmt=args.format)
+    return print_events(settings, article=args.article, wait=args.wait, fmt=args.format)
 
 
-def _report(args: argparse.Namespace) -> int:
+def _report(args: argparse.Namespace, settings: Settings) -> int:
     from streams.db import engine_for
     from streams.reporting.dyads import report_history, report_status
-    from streams.stack import resolve_database_url
 
-    engine = engine_for(resolve_database_url(get_settings()))
+    engine = engine_for(settings.require_database_url())
     if args.what == "history":
         if not args.pair:
             raise DyadwatchError("report history needs --pair, e.g. --pair US-VE")
@@ -158,27 +146,23 @@ def _report(args: argparse.Namespace) -> int:
     )
 
 
-def _rebuild(args: argparse.Namespace) -> int:
+def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from streams.db import engine_for
-    from streams.stack import resolve_database_url
     from streams.state.repository import rebuild
 
-    settings = get_settings()
-    engine = engine_for(resolve_database_url(settings))
+    engine = engine_for(settings.require_database_url())
     with engine.begin() as conn:
         print(rebuild(conn, expiry_days=settings.signal_expiry_days))
     return 0
 
 
-def _reprocess(args: argparse.Namespace) -> int:
+def _reprocess(args: argparse.Namespace, settings: Settings) -> int:
     from streams.db import engine_for
     from streams.detect.version import detector_version
     from streams.reprocess import reprocess
-    from streams.stack import resolve_database_url
 
-    settings = get_settings()
     report = reprocess(
-        engine_for(resolve_database_url(settings)),
+        engine_for(settings.require_database_url()),
         version=detector_version(),
         since=args.since,
         every=args.all,
@@ -189,13 +173,11 @@ def _reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deadletter(args: argparse.Namespace) -> int:
+def _deadletter(args: argparse.Namespace, settings: Settings) -> int:
     from streams.replay import Selection, print_letters, read_letters, replay
-    from streams.stack import resolve_bootstrap
     from streams.topics import Topics
 
-    settings = get_settings()
-    bootstrap = resolve_bootstrap(settings)
+    bootstrap = settings.require_kafka_bootstrap()
     topics = Topics.from_settings(settings)
     selection = Selection(
         stage=args.stage,
@@ -301,7 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = get_settings()
     configure(settings.log_level, settings.log_format)
     try:
-        return int(args.handler(args))
+        # Resolved once: every command reads its services from these settings alone.
+        return int(args.handler(args, with_running_stack(settings)))
     except DyadwatchError as exc:
         print(f"dyadwatch: {exc}", file=sys.stderr)
         return 2

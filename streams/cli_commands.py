@@ -12,9 +12,10 @@ from typing import Any
 
 from models.vocabulary import VOCABULARY
 from streams.errors import ConfigError
-from streams.settings import Settings, get_settings
+from streams.settings import Settings
 
-Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+Handler = Callable[[argparse.Namespace, Settings], int]
+Add = Callable[[str, Handler, str], argparse.ArgumentParser]
 
 
 def add_commands(add: Add) -> None:
@@ -51,19 +52,18 @@ def add_commands(add: Add) -> None:
     p.add_argument("id", nargs="?", help="subscription id (delete)")
 
 
-def api(args: argparse.Namespace) -> int:
+def api(args: argparse.Namespace, settings: Settings) -> int:
     from streams.server import serve
 
-    serve(get_settings(), host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port)
     return 0
 
 
-def apikey(args: argparse.Namespace) -> int:
+def apikey(args: argparse.Namespace, settings: Settings) -> int:
     from streams.db import engine_for
-    from streams.stack import resolve_database_url
     from streams.web import keys
 
-    engine = engine_for(resolve_database_url(get_settings()))
+    engine = engine_for(settings.require_database_url())
     with engine.begin() as conn:
         if args.action == "create":
             if not args.name:
@@ -84,18 +84,16 @@ def apikey(args: argparse.Namespace) -> int:
     return 0
 
 
-def secrets(args: argparse.Namespace) -> int:
+def secrets(args: argparse.Namespace, settings: Settings) -> int:
     from streams import sealing
 
     if args.action == "new-key":
         print(sealing.new_key())
         return 0
     from streams.db import engine_for
-    from streams.stack import resolve_database_url
     from streams.web import repository
 
-    settings = get_settings()
-    engine = engine_for(resolve_database_url(settings))
+    engine = engine_for(settings.require_database_url())
     with engine.begin() as conn:
         count = repository.reseal_secrets(conn, sealing.Sealer.from_settings(settings))
     print(f"sealed {count} webhook secrets under the first key", file=sys.stderr)
@@ -103,22 +101,17 @@ def secrets(args: argparse.Namespace) -> int:
 
 
 def _api_url(settings: Settings) -> str:
+    # DYADWATCH_API_URL, else the running stack's API (filled in by the command line).
     if settings.api_url:
         return settings.api_url.rstrip("/")
-    from streams.stack import read_state
-
-    state = read_state(settings.home)
-    if state is not None and state.api_url:
-        return state.api_url.rstrip("/")
     return f"http://127.0.0.1:{settings.api_port}"
 
 
-def _call(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+def _call(settings: Settings, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     import httpx
 
     # httpx narrates each request at INFO, which would print in the middle of our output.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    settings = get_settings()
     if settings.api_key is None:
         raise ConfigError("set DYADWATCH_API_KEY (create one with: dyadwatch apikey create)")
     headers = {"Authorization": f"Bearer {settings.api_key.get_secret_value()}"}
@@ -136,7 +129,7 @@ def _call(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     return response.json() if response.content else None
 
 
-def subscribe(args: argparse.Namespace) -> int:
+def subscribe(args: argparse.Namespace, settings: Settings) -> int:
     filters = {
         "pairs": args.pair,
         "countries": args.country,
@@ -152,18 +145,18 @@ def subscribe(args: argparse.Namespace) -> int:
         body["channel"] = "sse"
     else:
         body.update(channel="webhook", webhook_url=args.webhook, secret=args.secret)
-    print(json.dumps(_call("POST", "/v1/subscriptions", body), indent=2))
+    print(json.dumps(_call(settings, "POST", "/v1/subscriptions", body), indent=2))
     return 0
 
 
-def subscriptions(args: argparse.Namespace) -> int:
+def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "delete":
         if not args.id:
             raise ConfigError("subscriptions delete needs the subscription id")
-        _call("DELETE", f"/v1/subscriptions/{args.id}")
+        _call(settings, "DELETE", f"/v1/subscriptions/{args.id}")
         print(f"deleted {args.id}", file=sys.stderr)
         return 0
-    for s in _call("GET", "/v1/subscriptions"):
+    for s in _call(settings, "GET", "/v1/subscriptions"):
         where = s.get("webhook_url") or "sse"
         active = "" if s["active"] else "  (paused)"
         print(f"{s['id']}  {s['channel']:7}  {where}  {json.dumps(s['filters'])}{active}")

@@ -15,14 +15,12 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from streams.logs import get_logger
-from streams.stack import resolve_database_url
 
 __all__ = [
     "alembic_config",
     "engine_for",
     "migrate",
     "one_by_one_on_failure",
-    "resolve_database_url",
     "unavailable",
     "until_available",
 ]

@@ -109,9 +109,11 @@ def _foreground(settings: Settings, n_workers: int) -> int:
         }
         logs = home / "logs"
         logs.mkdir(exist_ok=True)
-        # The API is one more supervised process, after the workers.
+        # The API is one more supervised process, after the workers; alerts link to it
+        # unless DYADWATCH_PUBLIC_URL names another address.
         api_url = f"http://127.0.0.1:{settings.api_port or _free_port()}"
         env["DYADWATCH_API_PORT"] = api_url.rsplit(":", 1)[1]
+        env["DYADWATCH_PUBLIC_URL"] = settings.public_url or api_url
         # The API and the feed poller are supervised like the workers, after them.
         names = [f"worker-{i}" for i in range(n_workers)] + ["api", "poll"]
         starts = {name: _size(logs / f"{name}.log") for name in names}

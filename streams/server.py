@@ -19,7 +19,6 @@ from streams.listen import ALERTS_CHANNEL, Listener
 from streams.sealing import Sealer
 from streams.settings import Settings
 from streams.ssrf import UnsafeUrl
-from streams.stack import resolve_database_url
 from streams.web.contract import keep_contract
 from streams.web.errors import ApiError
 from streams.web.rate_limit import RateLimiter
@@ -72,7 +71,7 @@ class _TooLarge(Exception):
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
-    url = resolve_database_url(settings)
+    url = settings.require_database_url()
     engine = engine or engine_for(url)
 
     @asynccontextmanager

@@ -10,6 +10,10 @@ import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from streams.errors import ConfigError
+
+_UNSET = "no {what} configured: set DYADWATCH_{env} or start the embedded stack with `dyadwatch up`"
+
 
 def _default_home() -> Path:
     # PostgreSQL will not run as root, so root's stack runs its server as a system user, which
@@ -97,6 +101,19 @@ class Settings(BaseSettings):
 
     def database_url_value(self) -> str | None:
         return self.database_url.get_secret_value() if self.database_url else None
+
+    def require_database_url(self) -> str:
+        """The database URL, or a clear error for a command that cannot go on without one."""
+        url = self.database_url_value()
+        if not url:
+            raise ConfigError(_UNSET.format(what="database", env="DATABASE_URL"))
+        return url
+
+    def require_kafka_bootstrap(self) -> str:
+        """The Kafka bootstrap, or a clear error for a command that cannot go on without one."""
+        if not self.kafka_bootstrap:
+            raise ConfigError(_UNSET.format(what="Kafka", env="KAFKA_BOOTSTRAP"))
+        return self.kafka_bootstrap
 
 
 @lru_cache(maxsize=1)

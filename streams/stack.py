@@ -7,8 +7,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from streams.errors import ConfigError
-from streams.settings import Settings, get_settings
+from pydantic import SecretStr
+
+from streams.settings import Settings
 
 STATE_FILE = "stack.json"
 
@@ -57,36 +58,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
-_NO_STACK = (
-    "no {what} configured: set DYADWATCH_{env} or start the embedded stack with `dyadwatch up`"
-)
-
-
-def resolve_bootstrap(settings: Settings | None = None) -> str:
-    settings = settings or get_settings()
-    if settings.kafka_bootstrap:
-        return settings.kafka_bootstrap
+def with_running_stack(settings: Settings) -> Settings:
+    """`settings` completed by a live embedded stack: its broker, database and API stand in
+    for what the environment leaves unset. Resolved once, by the command line."""
+    if settings.kafka_bootstrap and settings.database_url and settings.api_url:
+        return settings
     state = read_state(settings.home)
     if state is None:
-        raise ConfigError(_NO_STACK.format(what="Kafka", env="KAFKA_BOOTSTRAP"))
-    return state.kafka_bootstrap
-
-
-def resolve_database_url(settings: Settings | None = None) -> str:
-    settings = settings or get_settings()
-    url = settings.database_url_value()
-    if url:
-        return url
-    state = read_state(settings.home)
-    if state is None:
-        raise ConfigError(_NO_STACK.format(what="database", env="DATABASE_URL"))
-    return state.database_url
-
-
-def resolve_broker(settings: Settings | None = None) -> str:
-    """Which broker the resolved bootstrap points at; the embedded stack runs Tansu."""
-    settings = settings or get_settings()
-    if settings.kafka_bootstrap:
-        return settings.broker
-    state = read_state(settings.home)
-    return state.broker if state else settings.broker
+        return settings
+    update: dict[str, object] = {}
+    if not settings.kafka_bootstrap:
+        update.update(kafka_bootstrap=state.kafka_bootstrap, broker=state.broker)
+    if not settings.database_url:
+        update["database_url"] = SecretStr(state.database_url)
+    if state.api_url:
+        update["api_url"] = settings.api_url or state.api_url
+        # Alerts link to the stack's API unless DYADWATCH_PUBLIC_URL says otherwise.
+        update["public_url"] = settings.public_url or state.api_url
+    return settings.model_copy(update=update)

@@ -12,7 +12,6 @@ from streams.db import engine_for
 from streams.detect import agent as detect_agent
 from streams.logs import get_logger
 from streams.settings import Settings
-from streams.stack import resolve_bootstrap, resolve_broker, resolve_database_url
 from streams.state import agent as state_agent
 from streams.topics import Topics, ensure_topics
 
@@ -20,16 +19,16 @@ log = get_logger(__name__)
 
 
 def build_app(settings: Settings, *, web_port: int = 0) -> faust.App:
-    bootstrap = resolve_bootstrap(settings)
+    bootstrap = settings.require_kafka_bootstrap()
     topics = Topics.from_settings(settings)
     ensure_topics(bootstrap, topics, settings)
     app = create_app(
         settings,
         bootstrap,
-        single_record_batches=resolve_broker(settings) == "tansu",
+        single_record_batches=settings.broker == "tansu",
         web_port=web_port,
     )
-    engine = engine_for(resolve_database_url(settings))
+    engine = engine_for(settings.require_database_url())
     detect_agent.register(app, settings, topics, engine)
     state_agent.register(app, settings, topics.changes, engine)
     alerts_agent.register(app, settings, topics, engine)

@@ -34,7 +34,6 @@ from streams.isolation import run_isolated
 from streams.logs import get_logger
 from streams.outbox import Pending, drain
 from streams.settings import Settings
-from streams.stack import read_state
 from streams.topics import Topics
 
 log = get_logger(__name__)
@@ -52,15 +51,15 @@ def register(
     alerts = bytes_topic(app, topics.alerts, settings.alerts_partitions)
     deadletter = bytes_topic(app, topics.deadletter, settings.deadletter_partitions)
 
-    links = _Links(settings)
-
     def _store(received: list[Received[DyadChange]], letters: Letters) -> int:
         """Store the alerts of the batch's changes; a change refused alone is dead-lettered."""
         # Replays of one change in one batch are common after a rebalance.
         unique = list({item.value.id: item for item in received}.values())
 
         def run(items: Sequence[Received[DyadChange]]) -> int:
-            return store_matches(engine, [item.value for item in items], base_url=links.base())
+            return store_matches(
+                engine, [item.value for item in items], base_url=settings.public_url
+            )
 
         return run_isolated(engine, letters, unique, run, lambda item: [item])
 
@@ -97,21 +96,6 @@ def register(
         @app.task  # type: ignore[untyped-decorator]
         async def deliver_webhooks() -> None:
             run_in_thread(engine, settings)
-
-
-class _Links:
-    """Where alerts point: DYADWATCH_PUBLIC_URL, else the API of the embedded stack, which
-    `dyadwatch up` records only after starting the workers, so it is looked up late."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.found = settings.public_url
-
-    def base(self) -> str:
-        if not self.found:
-            state = read_state(self.settings.home)
-            self.found = state.api_url if state else ""
-        return self.found
 
 
 def store_matches(engine: Engine, changes: list[DyadChange], *, base_url: str) -> int:

@@ -12,9 +12,10 @@ from typing import TextIO
 
 from models.feeds import FeedHealth
 from streams.errors import ConfigError
-from streams.settings import get_settings
+from streams.settings import Settings
 
-Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+Handler = Callable[[argparse.Namespace, Settings], int]
+Add = Callable[[str, Handler, str], argparse.ArgumentParser]
 ACTIONS = ("add", "list", "remove", "pause", "resume")
 
 
@@ -30,17 +31,15 @@ def add_commands(add: Add) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def feeds(args: argparse.Namespace) -> int:
+def feeds(args: argparse.Namespace, settings: Settings) -> int:
     from streams.db import engine_for
     from streams.feeds import repository
     from streams.feeds.schedule import parse_every
     from streams.ssrf import check_saved_url
-    from streams.stack import resolve_database_url
 
-    settings = get_settings()
     if args.action != "list" and not args.feed:
         raise ConfigError(f"feeds {args.action} needs a feed URL or id")
-    engine = engine_for(resolve_database_url(settings))
+    engine = engine_for(settings.require_database_url())
     with engine.begin() as conn:
         if args.action == "add":
             every = parse_every(args.every)
@@ -87,14 +86,12 @@ def print_feeds(found: list[FeedHealth], fmt: str, out: TextIO) -> None:
         print(f"          {feed.url}", file=out)
 
 
-def poll(args: argparse.Namespace) -> int:
+def poll(args: argparse.Namespace, settings: Settings) -> int:
     from streams.cli import publisher_for_settings
     from streams.db import engine_for
     from streams.ingest.poll import Poller
-    from streams.stack import resolve_database_url
 
-    settings = get_settings()
-    engine = engine_for(resolve_database_url(settings))
+    engine = engine_for(settings.require_database_url())
     publisher = publisher_for_settings(settings)
     poller = Poller(engine, publisher, settings)
     stop = threading.Event()

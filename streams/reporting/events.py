@@ -12,7 +12,6 @@ from models.tables import EventRow
 from models.vocabulary import VOCABULARY
 from streams.db import engine_for
 from streams.settings import Settings
-from streams.stack import resolve_database_url
 
 # Columns as wide as the longest kind (and a space) and the longest status.
 _TYPE = max(len(code) for code in VOCABULARY.kinds) + 1
@@ -20,7 +19,7 @@ _STATUS = max(len(name) for name in VOCABULARY.statuses)
 
 
 def print_events(settings: Settings, *, article: str | None, wait: float, fmt: str) -> int:
-    engine = engine_for(resolve_database_url(settings))
+    engine = engine_for(settings.require_database_url())
     table = EventRow.__table__
     query = select(table).order_by(table.c.article_id, table.c.type, table.c.actor)
     if article:
