@@ -46,7 +46,7 @@ from bench.services import start_services  # noqa: E402
 from models.events import Article  # noqa: E402
 from streams.db import engine_for, migrate  # noqa: E402
 from streams.detect.detector import detect  # noqa: E402
-from streams.services.postgres import create_database  # noqa: E402
+from streams.devstack.postgres import create_database  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.topics import Topics, ensure_topics  # noqa: E402
 from streams.web.keys import create_key  # noqa: E402

@@ -43,8 +43,8 @@ from models.state import DyadChange  # noqa: E402
 from streams.alerts.agent import store_matches  # noqa: E402
 from streams.alerts.delivery import Deliverer  # noqa: E402
 from streams.db import migrate  # noqa: E402
+from streams.devstack.postgres import create_database, start_postgres  # noqa: E402
 from streams.sealing import Sealer  # noqa: E402
-from streams.services.postgres import create_database, start_postgres  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.web.keys import create_key  # noqa: E402
 from streams.web.repository import create as create_subscription  # noqa: E402

@@ -29,16 +29,17 @@ from tqdm import tqdm
 from models.alerts import SubscriptionIn
 from streams.article_messages import REASONS
 from streams.db import migrate
+from streams.devstack.broker import start_tansu
+from streams.devstack.postgres import create_database, start_postgres
+from streams.devstack.process import ServiceHandle
 from streams.replay import read_letters
 from streams.sealing import Sealer
 from streams.sealing import new_key as new_secret_key
-from streams.services.kafka import start_kafka, start_tansu
-from streams.services.postgres import create_database, start_postgres
-from streams.services.process import ServiceHandle
 from streams.settings import Settings
 from streams.topics import Topics, ensure_topics
 from streams.web.keys import create_key
 from streams.web.repository import create as create_subscription
+from tests.kafka_broker import start_kafka
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -38,8 +38,8 @@ from bench.faultkit import (  # noqa: E402
     poison,
     snapshot,
 )
-from streams.services.kafka import java_available  # noqa: E402
 from streams.settings import Settings  # noqa: E402
+from tests.kafka_broker import java_available  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared/corpus/saudinewsnet-ar.jsonl.gz"
 SCENARIOS = ("undisturbed", "kill", "outage", "broker", "poison")

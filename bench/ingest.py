@@ -28,11 +28,12 @@ from kafka import KafkaProducer
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from streams.devstack.broker import start_tansu  # noqa: E402
 from streams.ingest.publish import Publisher, producer_options  # noqa: E402
 from streams.ingest.run import ingest  # noqa: E402
-from streams.services.kafka import java_available, start_kafka, start_tansu  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.topics import Topics, ensure_topics  # noqa: E402
+from tests.kafka_broker import java_available, start_kafka  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet-ar.jsonl.gz"
 

@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.services import start_services  # noqa: E402
 from streams.db import migrate  # noqa: E402
+from streams.devstack.postgres import create_database  # noqa: E402
 from streams.ingest.publish import Publisher  # noqa: E402
 from streams.ingest.run import ingest  # noqa: E402
-from streams.services.postgres import create_database  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.topics import Topics, ensure_topics  # noqa: E402
 

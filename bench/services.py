@@ -6,8 +6,9 @@ import os
 from contextlib import ExitStack
 from pathlib import Path
 
-from streams.services.kafka import java_available, start_kafka, start_tansu
-from streams.services.postgres import start_postgres
+from streams.devstack.broker import start_tansu
+from streams.devstack.postgres import start_postgres
+from tests.kafka_broker import java_available, start_kafka
 
 
 def start_services(stack: ExitStack, tmp: Path, broker: str | None) -> tuple[str, str, str]:

@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from streams.deadletter import STAGES
+from streams.devstack.state import with_running_stack
 from streams.errors import DyadwatchError
 from streams.logs import configure
 from streams.settings import Settings, get_settings
-from streams.stack import with_running_stack
 
 if TYPE_CHECKING:
     from streams.ingest.publish import Publisher
@@ -21,13 +21,13 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _up(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.embedded import up
+    from streams.devstack.embedded import up
 
     return up(settings, detach=args.detach, workers=args.workers)
 
 
 def _down(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.embedded import down
+    from streams.devstack.embedded import down
 
     return down(settings)
 

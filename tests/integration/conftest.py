@@ -21,10 +21,11 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from streams.db import migrate
-from streams.services.kafka import java_available, start_kafka, start_tansu
-from streams.services.postgres import create_database, drop_database, start_postgres, with_database
+from streams.devstack.broker import start_tansu
+from streams.devstack.postgres import create_database, drop_database, start_postgres, with_database
 from streams.settings import Settings
 from streams.topics import Topics, ensure_topics
+from tests.kafka_broker import java_available, start_kafka
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bench.faultkit import Run, Services, Snapshot, articles_of, hostile_articles, poison, snapshot
-from streams.services.kafka import java_available
 from streams.settings import Settings
+from tests.kafka_broker import java_available
 
 pytestmark = pytest.mark.integration
 

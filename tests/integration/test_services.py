@@ -16,8 +16,9 @@ import psycopg
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
-from streams.services import kafka, postgres
-from streams.services.process import ServiceError, ServiceHandle, pid_alive, pid_file
+from streams.devstack import broker, postgres
+from streams.devstack.process import ServiceError, ServiceHandle, pid_alive, pid_file
+from tests import kafka_broker
 
 pytestmark = pytest.mark.integration
 
@@ -36,7 +37,7 @@ def open_dir() -> Iterator[Path]:
 
 def group_round_trip(bootstrap: str, count: int = 5) -> list[bytes]:
     topic = f"services-{uuid.uuid4().hex[:8]}"
-    kafka.ensure_topics(bootstrap, {topic: 3})
+    broker.ensure_topics(bootstrap, {topic: 3})
     producer = KafkaProducer(bootstrap_servers=bootstrap)
     sent = [f"record-{i}".encode() for i in range(count)]
     for i, value in enumerate(sent):
@@ -68,36 +69,38 @@ def assert_gone(handle: ServiceHandle) -> None:
 
 
 def test_tansu_round_trip_and_stop(tmp_path: Path) -> None:
-    with kafka.start_tansu(tmp_path) as broker:
-        assert kafka.find_broker(tmp_path) is not None
-        assert group_round_trip(broker.bootstrap) == [f"record-{i}".encode() for i in range(5)]
-    assert_gone(broker)
-    assert kafka.find_broker(tmp_path) is None
+    with broker.start_tansu(tmp_path) as tansu:
+        assert broker.find_broker(tmp_path) is not None
+        assert group_round_trip(tansu.bootstrap) == [f"record-{i}".encode() for i in range(5)]
+    assert_gone(tansu)
+    assert broker.find_broker(tmp_path) is None
 
 
-@pytest.mark.skipif(not kafka.java_available(), reason="Apache Kafka needs Java 17+")
+@pytest.mark.skipif(not kafka_broker.java_available(), reason="Apache Kafka needs Java 17+")
 def test_kafka_round_trip_restart_and_stop(tmp_path: Path) -> None:
-    with kafka.start_kafka(tmp_path) as broker:
-        assert broker.url == f"kafka://{broker.bootstrap}"
-        assert group_round_trip(broker.bootstrap) == [f"record-{i}".encode() for i in range(5)]
-    assert_gone(broker)
+    with kafka_broker.start_kafka(tmp_path) as kafka:
+        assert kafka.url == f"kafka://{kafka.bootstrap}"
+        assert group_round_trip(kafka.bootstrap) == [f"record-{i}".encode() for i in range(5)]
+    assert_gone(kafka)
     # Same data dir, fresh ports: the formatted storage is reused, not formatted again.
-    with kafka.start_kafka(tmp_path) as again:
+    with kafka_broker.start_kafka(tmp_path) as again:
         assert again.port != 0
     assert_gone(again)
 
 
 def test_broker_started_by_another_process_is_found_and_stopped(tmp_path: Path) -> None:
-    starter = "import sys; from streams.services.kafka import start_tansu; start_tansu(sys.argv[1])"
+    starter = (
+        "import sys; from streams.devstack.broker import start_tansu; start_tansu(sys.argv[1])"
+    )
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
     subprocess.run([sys.executable, "-c", starter, str(tmp_path)], check=True, env=env, cwd=root)
-    found = kafka.find_broker(tmp_path)
+    found = broker.find_broker(tmp_path)
     assert found is not None and found.alive() and found.process is None
-    kafka.probe_broker(found.bootstrap)
-    assert kafka.stop_broker(tmp_path)
+    broker.probe_broker(found.bootstrap)
+    assert broker.stop_broker(tmp_path)
     assert not found.alive()
-    assert kafka.find_broker(tmp_path) is None
+    assert broker.find_broker(tmp_path) is None
 
 
 def test_postgres_side_by_side_databases_and_restart(open_dir: Path) -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from streams.services import kafka, kafka_jars, launch, postgres, process
-from streams.services.launch import spawn, wait_ready
-from streams.services.process import ServiceError, find_service, pid_file
+from streams.devstack import launch, postgres, process
+from streams.devstack.launch import spawn, wait_ready
+from streams.devstack.process import ServiceError, find_service, pid_file
+from tests import kafka_broker, kafka_jars
 
 POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
 
@@ -28,7 +29,7 @@ def parse_properties(text: str) -> dict[str, str]:
 
 def test_server_properties_single_node_kraft(tmp_path: Path) -> None:
     props = parse_properties(
-        kafka.render_server_properties(port=9092, controller_port=9093, log_dir=tmp_path)
+        kafka_broker.render_server_properties(port=9092, controller_port=9093, log_dir=tmp_path)
     )
     assert props["process.roles"] == "broker,controller"
     assert props["node.id"] == "1"
@@ -48,21 +49,21 @@ def test_server_properties_single_node_kraft(tmp_path: Path) -> None:
 
 
 def test_no_listener_binds_beyond_loopback(tmp_path: Path) -> None:
-    text = kafka.render_server_properties(port=1, controller_port=2, log_dir=tmp_path)
+    text = kafka_broker.render_server_properties(port=1, controller_port=2, log_dir=tmp_path)
     assert "0.0.0.0" not in text
     assert "localhost" not in text
 
 
 def test_log4j2_config_is_quiet() -> None:
-    props = parse_properties(kafka.render_log4j2().replace(" = ", "="))
+    props = parse_properties(kafka_broker.render_log4j2().replace(" = ", "="))
     assert props["rootLogger.level"] == "WARN"
 
 
 def test_cluster_id_is_kafka_uuid() -> None:
-    cluster_id = kafka.new_cluster_id()
+    cluster_id = kafka_broker.new_cluster_id()
     assert len(cluster_id) == 22
     assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
-    assert cluster_id != kafka.new_cluster_id()
+    assert cluster_id != kafka_broker.new_cluster_id()
 
 
 def test_pom_asks_for_broker_and_log_binding() -> None:
@@ -101,7 +102,7 @@ def test_incomplete_cache_is_fetched_again(tmp_path: Path) -> None:
 
 def test_java_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("shutil.which", lambda name: None)
-    assert kafka.java_available() is False
+    assert kafka_broker.java_available() is False
 
 
 def test_free_port_is_bindable() -> None:

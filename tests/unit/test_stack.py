@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from streams.cli import main
+from streams.devstack.state import StackState, clear_state, read_state, with_running_stack
 from streams.errors import ConfigError
 from streams.settings import Settings
-from streams.stack import StackState, clear_state, read_state, with_running_stack
 
 
 def test_environment_wins(tmp_path: Path) -> None:

@@ -70,3 +70,18 @@ def test_no_stage_imports_another_stage() -> None:
     found = crossings()
     stages = sorted({line.split("/", 1)[0] for line in found})
     assert not found, f"stages importing other stages: {', '.join(stages)}\n  " + "\n  ".join(found)
+
+
+def test_only_the_command_line_knows_the_local_stack() -> None:
+    # The runtime path reads its services from resolved settings; the local stack (state
+    # file, embedded broker and database) is the command line's business alone.
+    allowed = {"cli.py"}
+    found = []
+    for path in sorted(STREAMS.rglob("*.py")):
+        where = path.relative_to(STREAMS)
+        if where.parts[0] == "devstack" or str(where) in allowed:
+            continue
+        for module in sorted(imported_modules(path.read_text(encoding="utf-8"))):
+            if module == "streams.devstack" or module.startswith("streams.devstack."):
+                found.append(f"{where} -> {module}")
+    assert not found, "modules reaching into the local stack:\n  " + "\n  ".join(found)

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from platformdirs import user_cache_path
 
-from streams.services.process import ServiceError
+from streams.devstack.process import ServiceError
 
 log = logging.getLogger(__name__)
 

@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 from streams.db import migrate
+from streams.devstack.broker import start_tansu, stop_broker
+from streams.devstack.postgres import start_postgres, stop_postgres
+from streams.devstack.process import ServiceHandle
+from streams.devstack.state import StackState, clear_state, read_state
 from streams.errors import ConfigError
 from streams.libpq import libpq_url
-from streams.services.kafka import start_tansu, stop_broker
-from streams.services.postgres import start_postgres, stop_postgres
-from streams.services.process import ServiceHandle
 from streams.settings import Settings
-from streams.stack import StackState, clear_state, read_state
 from streams.topics import Topics, ensure_topics
 
 READY_TIMEOUT = 180.0

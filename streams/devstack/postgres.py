@@ -23,9 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from streams.libpq import libpq_url
-from streams.services.launch import retry_port_clash, spawn, wait_ready
-from streams.services.process import (
+from streams.devstack.launch import retry_port_clash, spawn, wait_ready
+from streams.devstack.process import (
     HOST,
     ServiceError,
     ServiceHandle,
@@ -35,6 +34,7 @@ from streams.services.process import (
     resolve_port,
     stop_service,
 )
+from streams.libpq import libpq_url
 
 log = logging.getLogger(__name__)
 

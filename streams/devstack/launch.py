@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from streams.services.process import ServiceError, ServiceHandle, primary_group, start_ticks
+from streams.devstack.process import ServiceError, ServiceHandle, primary_group, start_ticks
 
 log = logging.getLogger(__name__)
 
