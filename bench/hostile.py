@@ -47,8 +47,8 @@ def main() -> None:
         events = detect(Article(id="hostile", text=text))
         rows.append((name, time.perf_counter() - started, len(events)))
     print(f"\n{args.size:,} characters per article")
-    for name, seconds, events in rows:
-        print(f"  {name:32} {seconds:6.2f} s  {events:3d} events")
+    for name, seconds, found in rows:
+        print(f"  {name:32} {seconds:6.2f} s  {found:3d} events")
     print(f"worst: {max(seconds for _, seconds, _ in rows):.2f} s")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from streams.detect.decide import pair_key
 
@@ -102,8 +102,9 @@ class Report:
                 counts.fp += k in found and k not in owed
                 counts.fn += k in owed and k not in found
             said = evidence or {}
-            self.errors += [Error(item, "extra", k, said.get(k, "")) for k in sorted(found - owed)]
-            self.errors += [Error(item, "missed", k, "") for k in sorted(owed - found)]
+            extra, missed = cast(set[Core], found - owed), cast(set[Core], owed - found)
+            self.errors += [Error(item, "extra", k, said.get(k, "")) for k in sorted(extra)]
+            self.errors += [Error(item, "missed", k, "") for k in sorted(missed)]
         gold_dates = {core_of(e): e.get("date") for e in gold if e.get("date")}
         found_dates = {core_of(e): e.get("date") for e in predicted}
         for k, date in gold_dates.items():

@@ -108,14 +108,17 @@ def build_pairs(articles: list[Article], n: int, rng: random.Random) -> dict[str
             if x is not y and x["source"] == y["source"] and x["text"][:100] != y["text"][:100]:
                 same_outlet.append((x["text"], y["text"]))
         same_event += _same_event(group)
-    own, shared = [], []
-    for x, y in same_event:
-        common = set(shingles(x, COMMON_RUN).tolist()) & set(shingles(y, COMMON_RUN).tolist())
-        (shared if common else own).append((x, y))
+    own: list[Pair] = []
+    shared: list[Pair] = []
+    for first, second in same_event:
+        common = set(shingles(first, COMMON_RUN).tolist()) & set(
+            shingles(second, COMMON_RUN).tolist()
+        )
+        (shared if common else own).append((first, second))
     pairs["same event"] = rng.sample(own, min(n, len(own)))
     pairs["shared wording"] = rng.sample(shared, min(n, len(shared)))
     pairs["unrelated same outlet"] = rng.sample(same_outlet, min(n, len(same_outlet)))
-    unrelated = []
+    unrelated: list[Pair] = []
     while len(unrelated) < min(n, len(usable) // 2):
         x, y = rng.sample(usable, 2)
         if x.get("published_at") != y.get("published_at") or x.get("published_at") is None:

@@ -35,7 +35,7 @@ def test_every_documented_write_refuses_a_read_only_key_and_every_read_takes_it(
         )
         for method, operation in operations.items():
             url = f"{api}{concrete}"
-            body = {} if "requestBody" in operation else None
+            body: dict[str, object] | None = {} if "requestBody" in operation else None
             secured = bool(operation.get("security"))
             if method in WRITES:
                 assert secured, f"{method.upper()} {path} is a write without a key"

@@ -253,8 +253,8 @@ def test_read_only_key_looks_but_cannot_subscribe(
         headers=auth(viewer),
     )
     assert answer.status_code == 403 and answer.json()["error"] == "read_only"
-    listed = httpx.get(f"{api}/v1/subscriptions", headers=auth(viewer))
-    assert listed.status_code == 200 and listed.json() == []
+    theirs = httpx.get(f"{api}/v1/subscriptions", headers=auth(viewer))
+    assert theirs.status_code == 200 and theirs.json() == []
     assert count(engine, "SELECT count(*) FROM subscriptions") == 0
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
+from models.feeds import FeedHealth
 from streams.feeds import repository as feeds
 from streams.ingest.poll import Poller
 from streams.ingest.publish import Publisher
@@ -90,7 +91,7 @@ def serve_arabic(site: Site) -> None:
     )
 
 
-def health(engine: Engine, url: str) -> feeds.FeedHealth:
+def health(engine: Engine, url: str) -> FeedHealth:
     with engine.connect() as conn:
         found = feeds.get(conn, url)
     assert found is not None

@@ -126,9 +126,9 @@ def test_feeds_api_reads_for_any_key_writes_for_writers_and_metrics(
     assert one.json()["url"] == url
     assert httpx.get(f"{api}/v1/feeds/nope", headers=as_viewer).status_code == 404
 
-    metrics = httpx.get(f"{api}/metrics").text
-    assert 'dyadwatch_feeds{state="ok"} 1' in metrics
-    assert f'dyadwatch_feed_items_seen_total{{feed="{feed_id}",url="{url}"}} 2' in metrics
+    polled = httpx.get(f"{api}/metrics").text
+    assert 'dyadwatch_feeds{state="ok"} 1' in polled
+    assert f'dyadwatch_feed_items_seen_total{{feed="{feed_id}",url="{url}"}} 2' in polled
 
     paused = httpx.post(f"{api}/v1/feeds/{feed_id}/pause", headers=as_writer)
     assert paused.json()["paused"] is True

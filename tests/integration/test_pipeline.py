@@ -57,7 +57,7 @@ def _events(url: str, article_id: str) -> set[tuple[str, str, str, str, str | No
                 ),
                 {"a": article_id},
             )
-            return {tuple(r) for r in rows}  # type: ignore[misc]
+            return {tuple(r) for r in rows}
     finally:
         engine.dispose()
 

@@ -18,6 +18,7 @@ from kafka import KafkaConsumer, KafkaProducer
 
 from streams.devstack import broker, postgres
 from streams.devstack.process import ServiceError, ServiceHandle, pid_alive, pid_file
+from streams.libpq import libpq_url
 from tests import kafka_broker
 
 pytestmark = pytest.mark.integration
@@ -108,7 +109,7 @@ def test_postgres_side_by_side_databases_and_restart(open_dir: Path) -> None:
     with postgres.start_postgres(first_dir) as first, postgres.start_postgres(second_dir) as second:
         assert first.port != second.port
         run_url = postgres.create_database(first.url, "services_run")
-        with psycopg.connect(postgres.libpq_url(run_url)) as conn:
+        with psycopg.connect(libpq_url(run_url)) as conn:
             conn.execute("create table kept (id int primary key)")
             conn.execute("insert into kept values (7)")
         with pytest.raises(ServiceError, match="already exists"):
@@ -118,7 +119,7 @@ def test_postgres_side_by_side_databases_and_restart(open_dir: Path) -> None:
     assert_gone(second)
     with postgres.start_postgres(first_dir) as restarted:
         run_url = postgres.with_database(restarted.url, "services_run")
-        with psycopg.connect(postgres.libpq_url(run_url)) as conn:
+        with psycopg.connect(libpq_url(run_url)) as conn:
             assert conn.execute("select id from kept").fetchall() == [(7,)]
         postgres.drop_database(restarted.url, "services_run")
         assert postgres.find_postgres(first_dir) is not None

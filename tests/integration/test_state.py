@@ -93,7 +93,7 @@ def rows(engine: Engine, sql: str, **params: object) -> list[tuple[Any, ...]]:
 
 def as_of(engine: Engine, day: dt.date, dyad: str) -> set[tuple[str, str, str]]:
     sql = "SELECT dimension, direction, state FROM dyad_status_as_of(:d) WHERE dyad = :p"
-    return set(rows(engine, sql, d=day, p=dyad))  # type: ignore[arg-type]
+    return set(rows(engine, sql, d=day, p=dyad))
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -420,9 +420,9 @@ def test_agent_survives_a_kill_and_a_replay(
         producer.flush()
 
     def published() -> int:
-        return rows(engine, "SELECT count(*) FROM dyad_changes WHERE published_at IS NOT NULL")[0][
-            0
-        ]
+        return int(
+            rows(engine, "SELECT count(*) FROM dyad_changes WHERE published_at IS NOT NULL")[0][0]
+        )
 
     first = StateWorker(settings, changes, tmp_path / "w1.log")
     try:

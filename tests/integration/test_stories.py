@@ -4,6 +4,7 @@ sources fires only when a second, independent story reports the change."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -73,7 +74,7 @@ def publish(settings: Settings, *articles: Article) -> None:
 
 def article(id_: str, outlet: str, title: str, body: str) -> Article:
     return Article(
-        id=id_, source=outlet, title=title, text=body, published_at="2024-04-06", lang="en"
+        id=id_, source=outlet, title=title, text=body, published_at=dt.date(2024, 4, 6), lang="en"
     )
 
 

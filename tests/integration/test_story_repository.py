@@ -35,7 +35,7 @@ def test_a_copy_stored_later_joins_and_a_replay_keeps_its_story(engine: Engine) 
     }
     assert store(engine, ("paper-1", REPRINT)) == {"paper-1": "wire-1"}
     with engine.connect() as conn:
-        rows = dict(conn.execute(text("SELECT id, story_id FROM articles")).all())
+        rows: dict[str, str] = dict(conn.execute(text("SELECT id, story_id FROM articles")).all())
         bands = conn.execute(text("SELECT count(*) FROM story_bands")).scalar_one()
     assert rows == {"wire-1": "wire-1", "paper-1": "wire-1", "daily-1": "daily-1"}
     assert bands == 3 * 32

@@ -51,6 +51,7 @@ def test_stack_has_the_production_services(compose: dict[str, Any]) -> None:
 def test_dyadwatch_services_run_real_cli_commands(compose: dict[str, Any]) -> None:
     parser = build_parser()
     choices = next(a for a in parser._actions if a.dest == "command").choices
+    assert choices is not None
     services = _dyadwatch_services(compose)
     assert {"migrate", "worker"} <= set(services)
     for name, svc in services.items():

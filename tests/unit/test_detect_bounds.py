@@ -8,6 +8,7 @@ from itertools import pairwise
 import pytest
 
 import streams.detect.detector as detector
+import streams.detect.instances as instances
 from models.events import Article
 from streams.detect.rules import language_rules
 from streams.detect.triggers import Hit, anchor_positions, find_hits, find_loose_hits
@@ -22,7 +23,7 @@ AR = "فرضت كندا عقوبات على إيران والعقوبات على
 
 def _pairwise_loose(lang: str, text: str, hits: list[Hit]) -> list[tuple[int, int, str]]:
     rules = language_rules(lang)
-    out = []
+    out: list[tuple[int, int, str]] = []
     for start, end, anchor in anchor_positions(rules, text):
         kinds = rules.loose.get(anchor)
         if kinds and not any(start < h.end and end > h.start for h in hits):
@@ -50,7 +51,7 @@ def test_an_article_made_of_triggers_is_read_up_to_the_hit_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read: list[int] = []
-    real = detector.read_instances
+    real = instances.read_instances  # what the detector calls, by the name it imported
 
     def counting(reader: object, readings: list[object]) -> object:
         read.append(len(readings))

@@ -17,6 +17,7 @@ import pytest
 from streams.devstack import launch, postgres, process
 from streams.devstack.launch import spawn, wait_ready
 from streams.devstack.process import ServiceError, find_service, pid_file
+from streams.libpq import libpq_url
 from tests import kafka_broker, kafka_jars
 
 POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
@@ -115,7 +116,7 @@ def test_free_port_is_bindable() -> None:
 def test_postgres_urls() -> None:
     url = postgres.postgres_url(5433)
     assert url == "postgresql+psycopg://postgres@127.0.0.1:5433/postgres"
-    assert postgres.libpq_url(url) == "postgresql://postgres@127.0.0.1:5433/postgres"
+    assert libpq_url(url) == "postgresql://postgres@127.0.0.1:5433/postgres"
     assert postgres.with_database(url, "run_1").endswith(":5433/run_1")
 
 

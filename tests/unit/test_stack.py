@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from streams.cli import main
 from streams.devstack.state import StackState, clear_state, read_state, with_running_stack
@@ -17,7 +18,7 @@ def test_environment_wins(tmp_path: Path) -> None:
     settings = Settings(
         home=tmp_path,
         kafka_bootstrap="k:1",
-        database_url="postgresql+psycopg://x/y",
+        database_url=SecretStr("postgresql+psycopg://x/y"),
         api_url="http://api:1",
     )
     StackState("127.0.0.1:9", "postgresql+psycopg://p@h:1/d", "", os.getpid(), "tansu").write(

@@ -34,15 +34,15 @@ def test_filters_normalize_codes_and_refuse_junk() -> None:
     # Well formed, as the OpenAPI pattern allows: kept, and no change ever matches it.
     assert Filters(pairs=["us-US"]).pairs == ["US-US"]
     assert Filters.model_validate({"min_sources": 2.0, "min_confidence": 1}).min_sources == 2
-    lax: dict[str, object]
-    for lax in (
+    laxes: list[dict[str, object]] = [
         {"signals": 0},
         {"min_sources": 1.5},
         {"min_sources": "2"},
         {"min_sources": True},
         {"min_confidence": False},
         {"countries": [" us"]},
-    ):
+    ]
+    for lax in laxes:
         with pytest.raises(ValidationError):
             Filters.model_validate(lax)
     with pytest.raises(ValidationError):
