@@ -8,6 +8,20 @@ import sys
 import structlog
 
 
+class _Stderr:
+    """Whatever `sys.stderr` is when a line is written: a logger made before a test harness
+    or a daemon replaced it keeps writing to the live stream, not to a closed one."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+_STDERR = _Stderr()
+
+
 def configure(level: str = "INFO", fmt: str = "console") -> None:
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer()
@@ -26,9 +40,15 @@ def configure(level: str = "INFO", fmt: str = "console") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_STDERR),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )
+
+
+# Before `configure` (a library use, a test, a benchmark) logs still go to stderr, never
+# into the output a command prints.
+if not structlog.is_configured():
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=_STDERR))  # type: ignore[arg-type]
 
 
 def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:

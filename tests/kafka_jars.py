@@ -8,7 +8,6 @@ one source of Java artifacts that every environment of ours can reach.
 from __future__ import annotations
 
 import fcntl
-import logging
 import shutil
 import subprocess
 import time
@@ -18,8 +17,9 @@ from xml.sax.saxutils import escape
 from platformdirs import user_cache_path
 
 from streams.devstack.process import ServiceError
+from streams.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 KAFKA_VERSION = "4.1.1"
 SCALA_VERSION = "2.13"
@@ -115,7 +115,7 @@ def _download(version: str, cache_dir: Path) -> None:
         f"-DoutputDirectory={staging}",
         "-DincludeScope=runtime",
     ]
-    log.info("fetching kafka jars version=%s into=%s", version, cache_dir)
+    log.info("fetching kafka jars", version=version, into=str(cache_dir))
     started = time.monotonic()
     result = subprocess.run(argv, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -126,8 +126,8 @@ def _download(version: str, cache_dir: Path) -> None:
     jars = sorted(p.name for p in libs_dir(cache_dir).glob("*.jar"))
     (libs_dir(cache_dir) / COMPLETE_MARKER).write_text("\n".join(jars) + "\n")
     log.info(
-        "fetched kafka jars version=%s count=%d seconds=%.1f",
-        version,
-        len(jars),
-        time.monotonic() - started,
+        "fetched kafka jars",
+        version=version,
+        count=len(jars),
+        seconds=round(time.monotonic() - started, 1),
     )

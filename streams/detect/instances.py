@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from models.events import EVENT_TYPES
+from models.vocabulary import VOCABULARY
 from streams.detect.clauses import Sentence
 from streams.detect.grammar import HitReading, Reader
 
@@ -53,8 +54,10 @@ class Instance:
         """The event types the pair is scored for: every type of a dimension that a trigger
         or loose anchor of the sentence speaks of. A sentence about embassies says nothing
         of oil; within a dimension the model may still read the type the words say."""
-        dimensions = {reading.hit.trigger.dimension for reading in self.readings}
-        return frozenset(kind for kind in EVENT_TYPES if kind.split(".", 1)[0] in dimensions)
+        spoken = {
+            VOCABULARY.kind(reading.hit.trigger.trigger.type).dimension for reading in self.readings
+        }
+        return frozenset(kind for kind in EVENT_TYPES if VOCABULARY.kind(kind).dimension in spoken)
 
     @property
     def patterned(self) -> frozenset[str]:

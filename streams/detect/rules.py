@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from models.vocabulary import VOCABULARY
 from streams.detect.arabic import ARABIC_TABLE, fold_word
 from streams.detect.clauses import Words
 from streams.detect.lexicon import Frame, Lexicon, Trigger, expand_macros, load_lexicon
@@ -26,12 +25,6 @@ class CompiledTrigger:
     regex: re.Pattern[str]
     # Anchors written in the trigger's patterns; empty means "could be near any anchor".
     anchors: frozenset[str]
-
-    @property
-    def dimension(self) -> str:
-        # The kind's family ("sanction"), which `Instance.kinds` compares with the first
-        # part of each code; the dimension's own name is `VOCABULARY.kind(type).dimension`.
-        return VOCABULARY.kind(self.trigger.type).family
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ Apache Kafka, the reference the tests and benchmarks also run against, is starte
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import signal
 import socket
@@ -30,8 +29,9 @@ from streams.devstack.process import (
     resolve_port,
     stop_service,
 )
+from streams.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 KAFKA = "kafka"  # the name Apache Kafka runs under (tests/kafka_broker.py)
 TANSU = "tansu"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import signal
 import subprocess
@@ -12,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from streams.devstack.process import ServiceError, ServiceHandle, primary_group, start_ticks
+from streams.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 LOG_TAIL_LINES = 40
 # How the services we run report a port taken between our pick and their bind.
@@ -112,12 +112,11 @@ def wait_ready(
             time.sleep(interval)
             continue
         log.info(
-            "service ready service=%s pid=%s url=%s seconds=%.2f",
-            handle.name,
-            handle.pid,
-            handle.url,
-            time.monotonic() - started,
-            extra={"service": handle.name, "pid": handle.pid, "url": handle.url},
+            "service ready",
+            service=handle.name,
+            pid=handle.pid,
+            url=handle.url,
+            seconds=round(time.monotonic() - started, 2),
         )
         return
     handle.stop(timeout=10)
@@ -141,5 +140,5 @@ def retry_port_clash(
         except ServiceError as exc:
             if not auto_port or attempt == attempts or not PORT_CLASH.search(str(exc)):
                 raise
-            log.warning("port taken before the service bound it; retrying attempt=%d", attempt)
+            log.warning("port taken before the service bound it; retrying", attempt=attempt)
     raise AssertionError("unreachable")

