@@ -11,6 +11,11 @@ class ConfigError(DyadwatchError):
     """Settings or environment make the command impossible (no stack running, bad URL, …)."""
 
 
+class DataError(DyadwatchError, ValueError):
+    """A data file shipped with dyadwatch (a lexicon, the gazetteer) is missing or invalid:
+    found at load, every problem named, before any article is read."""
+
+
 class RejectedMessage(DyadwatchError):
     """One input message cannot be used; it goes to the dead-letter topic, the rest goes on."""
 

@@ -45,6 +45,15 @@ class Settings(BaseSettings):
         default=180, ge=1, le=3650, description="Open signals lapse after this many days"
     )
     deadletter_partitions: int = Field(default=1, ge=1, le=1024)
+    # What each agent takes from its topic at once, and how long it waits for a batch to
+    # fill. At news rates a batch never fills, so the wait is the latency the stage adds;
+    # alerts are the last hop before a person and wait least.
+    detect_batch: int = Field(default=200, ge=1, le=10_000, description="Articles per batch")
+    detect_batch_wait: float = Field(default=0.02, gt=0, le=10, description="Seconds")
+    state_batch: int = Field(default=200, ge=1, le=10_000, description="Events per batch")
+    state_batch_wait: float = Field(default=0.02, gt=0, le=10, description="Seconds")
+    alerts_batch: int = Field(default=500, ge=1, le=10_000, description="Changes per batch")
+    alerts_batch_wait: float = Field(default=0.01, gt=0, le=10, description="Seconds")
     max_article_bytes: int = Field(default=1_000_000, ge=1024, description="Larger is rejected")
     kafka_port: int = Field(default=19092, ge=0, le=65535, description="Embedded Tansu port")
     postgres_port: int = Field(default=15432, ge=0, le=65535, description="Embedded Postgres port")

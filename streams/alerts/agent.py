@@ -38,9 +38,6 @@ from streams.topics import Topics
 
 log = get_logger(__name__)
 
-BATCH = 500
-# Alerts are the last hop before a person: wait for more changes only briefly.
-WITHIN = 0.01
 FLUSH_EVERY = 5.0
 
 
@@ -65,7 +62,9 @@ def register(
 
     @app.agent(changes, name="alerts")
     async def alert_on_changes(stream: Any) -> None:
-        async for batch in stream.take_events(BATCH, within=WITHIN):
+        async for batch in stream.take_events(
+            settings.alerts_batch, within=settings.alerts_batch_wait
+        ):
             started = time.perf_counter()
             letters = Letters("alerts")
             received = read_values(batch, DyadChange, letters)

@@ -29,10 +29,6 @@ from streams.topics import Topics
 
 log = get_logger(__name__)
 
-BATCH = 200
-# Short: at news rates a batch never fills, so this window is the latency the stage adds.
-WITHIN = 0.02
-
 
 def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine) -> None:
     articles = bytes_topic(app, topics.articles, settings.articles_partitions)
@@ -54,7 +50,9 @@ def register(app: faust.App, settings: Settings, topics: Topics, engine: Engine)
 
     @app.agent(articles, name="detect")
     async def detect_articles(stream: Any) -> None:
-        async for batch in stream.take_events(BATCH, within=WITHIN):
+        async for batch in stream.take_events(
+            settings.detect_batch, within=settings.detect_batch_wait
+        ):
             messages = [(event.value or b"", origin_of(event)) for event in batch]
             keys = [event.key for event in batch]
             # Off the event loop: while this batch waits on PostgreSQL, the other agents of

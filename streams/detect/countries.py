@@ -20,6 +20,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from streams.errors import DataError
+
 GAZETTEER_DIR = Path(__file__).with_name("gazetteer")
 _NEUTRAL_FILES = frozenset({"countries.yaml", "leaders.yaml"})
 
@@ -27,7 +29,7 @@ Kind = Literal["name", "demonym", "capital", "seat", "firm", "leader", "group"]
 Role = Literal["head_of_state", "head_of_government", "foreign_minister"]
 
 
-class GazetteerError(ValueError):
+class GazetteerError(DataError):
     """A gazetteer file is missing or its data does not hold together."""
 
     def __init__(self, problems: Iterable[str]) -> None:

@@ -19,13 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from models.events import EventType
 from models.vocabulary import VOCABULARY, DimensionName
+from streams.errors import DataError
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 
 Role = Literal["actor", "target", "party", "pair", "none"]
 
 
-class LexiconError(ValueError):
+class LexiconError(DataError):
     """A lexicon file is missing or does not validate."""
 
 

@@ -30,9 +30,6 @@ from streams.topics import Topics
 
 log = get_logger(__name__)
 
-BATCH = 200
-# Short: at news rates a batch never fills, so this window is the latency the stage adds.
-WITHIN = 0.02
 # Changes left unpublished by a crash or recorded by `dyadwatch rebuild` go out this often.
 FLUSH_EVERY = 5.0
 
@@ -65,7 +62,9 @@ def register(app: faust.App, settings: Settings, changes_topic: str, engine: Eng
 
     @app.agent(detected, name="state")
     async def apply_detected(stream: Any) -> None:
-        async for batch in stream.take_events(BATCH, within=WITHIN):
+        async for batch in stream.take_events(
+            settings.state_batch, within=settings.state_batch_wait
+        ):
             started = time.perf_counter()
             letters = Letters("state")
             received = read_values(batch, DetectedEvent, letters)

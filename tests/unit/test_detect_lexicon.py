@@ -94,3 +94,13 @@ def test_inflections_and_a_second_calendar_are_checked() -> None:
     raw["dates"]["calendar"] = "solar_hijri"
     with pytest.raises(LexiconError, match="calendar_months"):
         parse_lexicon(raw, "en.yaml")
+
+
+def test_a_broken_data_file_is_a_dyadwatch_error() -> None:
+    # The command line reports every DyadwatchError as one line and exit code 2.
+    from streams.detect.countries import GazetteerError
+    from streams.errors import DataError, DyadwatchError
+
+    assert issubclass(LexiconError, DataError) and issubclass(GazetteerError, DataError)
+    with pytest.raises(DyadwatchError, match="no lexicon for language 'xx'"):
+        load_lexicon("xx")
