@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects.postgresql import insert
 
-from models.deadletters import DeadLetterRow
-
-DEAD_LETTERS: Table = DeadLetterRow.__table__  # type: ignore[assignment]
+from models.handles import DEAD_LETTERS
 
 
 def record_letters(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

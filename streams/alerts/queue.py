@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, DateTime, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from streams.alerts.repository import ATTEMPTS, DELIVERIES, body_of
+from models.handles import ATTEMPTS, DELIVERIES
+from streams.alerts.repository import body_of
 from streams.sealing import Sealer, Unsealable
 
 

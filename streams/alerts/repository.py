@@ -9,26 +9,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, text, update
+from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from models.alerts import (
     Alert,
-    AlertRow,
-    DeliveryAttemptRow,
-    DeliveryRow,
     EvidenceItem,
     Filters,
-    SubscriptionRow,
 )
+from models.handles import ALERTS, DELIVERIES, SUBSCRIPTIONS
 from models.state import DyadChange
 from streams.alerts.match import Subscriber
 from streams.ssrf import endpoint_of
-
-SUBSCRIPTIONS: Table = SubscriptionRow.__table__  # type: ignore[assignment]
-ALERTS: Table = AlertRow.__table__  # type: ignore[assignment]
-DELIVERIES: Table = DeliveryRow.__table__  # type: ignore[assignment]
-ATTEMPTS: Table = DeliveryAttemptRow.__table__  # type: ignore[assignment]
 
 # Held while alerts are inserted, so their seq values commit in order (see AlertRow.seq).
 _ALERTS_LOCK = 7253902

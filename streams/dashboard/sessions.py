@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, Table, delete, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
-from models.alerts import ApiKeyRow, DashboardSessionRow
+from models.handles import API_KEYS, SESSIONS
 from streams.dashboard.tokens import new_token, token_hash
 from streams.web.keys import ApiKey
-
-SESSIONS: Table = DashboardSessionRow.__table__  # type: ignore[assignment]
-KEYS: Table = ApiKeyRow.__table__  # type: ignore[assignment]
 
 
 def open_session(conn: Connection, key: ApiKey, lifetime: dt.timedelta) -> str:
@@ -32,10 +29,10 @@ def open_session(conn: Connection, key: ApiKey, lifetime: dt.timedelta) -> str:
 
 def session_key(conn: Connection, token: str) -> ApiKey | None:
     """The key behind a live session; a revoked key ends its sessions at once."""
-    s, k = SESSIONS.c, KEYS.c
+    s, k = SESSIONS.c, API_KEYS.c
     row = conn.execute(
         select(k.id, k.name, k.read_only)
-        .join(KEYS, k.id == s.api_key_id)
+        .join(API_KEYS, k.id == s.api_key_id)
         .where(
             s.token_hash == token_hash(token),
             s.expires_at > func.now(),

@@ -13,14 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Table, select, text
+from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from models.stories import StoryBandRow, StorySignatureRow
+from models.handles import BANDS, SIGNATURES
 from streams.detect.shingles import Signature, closest
-
-SIGNATURES: Table = StorySignatureRow.__table__  # type: ignore[assignment]
-BANDS: Table = StoryBandRow.__table__  # type: ignore[assignment]
 
 # The first half of a two-part advisory lock key: these locks never meet the state stage's
 # one-part keys. The second half is a bucket of band keys: a batch of 200 articles touches

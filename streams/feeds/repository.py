@@ -11,7 +11,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     RowMapping,
-    Table,
     delete,
     func,
     or_,
@@ -20,11 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert
 
-from models.feeds import FeedHealth, FeedItemRow, FeedRow
+from models.feeds import FeedHealth
+from models.handles import FEED_ITEMS, FEEDS
 from streams.feeds.items import feed_id, key_hash
-
-FEEDS: Table = FeedRow.__table__  # type: ignore[assignment]
-ITEMS: Table = FeedItemRow.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -125,7 +122,9 @@ def unseen(conn: Connection, feed: str, keys: Iterable[str]) -> set[str]:
     if not by_hash:
         return set()
     seen = conn.execute(
-        select(ITEMS.c.key_hash).where(ITEMS.c.feed_id == feed, ITEMS.c.key_hash.in_(list(by_hash)))
+        select(FEED_ITEMS.c.key_hash).where(
+            FEED_ITEMS.c.feed_id == feed, FEED_ITEMS.c.key_hash.in_(list(by_hash))
+        )
     ).scalars()
     for found in seen:
         by_hash.pop(found, None)
@@ -150,7 +149,12 @@ def record_success(
             {"feed_id": feed, "key_hash": key_hash(k), "item_key": k, "article_id": a}
             for k, a in items
         ]
-        statement = insert(ITEMS).values(rows).on_conflict_do_nothing().returning(ITEMS.c.key_hash)
+        statement = (
+            insert(FEED_ITEMS)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .returning(FEED_ITEMS.c.key_hash)
+        )
         added = len(conn.execute(statement).all())
     conn.execute(
         update(FEEDS)

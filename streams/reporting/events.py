@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import select
 
-from models.tables import EventRow
+from models.handles import EVENTS
 from models.vocabulary import VOCABULARY
 from streams.db import engine_for
 from streams.settings import Settings
@@ -20,10 +20,9 @@ _STATUS = max(len(name) for name in VOCABULARY.statuses)
 
 def print_events(settings: Settings, *, article: str | None, wait: float, fmt: str) -> int:
     engine = engine_for(settings.require_database_url())
-    table = EventRow.__table__
-    query = select(table).order_by(table.c.article_id, table.c.type, table.c.actor)
+    query = select(EVENTS).order_by(EVENTS.c.article_id, EVENTS.c.type, EVENTS.c.actor)
     if article:
-        query = query.where(table.c.article_id == article)
+        query = query.where(EVENTS.c.article_id == article)
     deadline = time.monotonic() + wait
     while True:
         with engine.connect() as conn:

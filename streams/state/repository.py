@@ -15,26 +15,15 @@ from sqlalchemy import Connection, RowMapping, Table, delete, select, text, tupl
 from sqlalchemy.dialects.postgresql import Range, insert
 
 from models.events import DetectedEvent
+from models.handles import APPLIED, ARTICLES, CHANGES, EVENTS, PERIODS, SIGNALS
 from models.state import (
     DyadChange,
-    DyadChangeRow,
-    DyadPeriodRow,
-    DyadSignalRow,
-    StateAppliedRow,
 )
-from models.tables import ArticleRow, EventRow
 from streams.state.changes import changes_of
 from streams.state.rules import Derived, Fact, Period, Signal, Track, derive
 
 DEFAULT_EXPIRY_DAYS = 180
 REBUILD_CHUNK = 500  # tracks per round of statements
-
-PERIODS: Table = DyadPeriodRow.__table__  # type: ignore[assignment]
-SIGNALS: Table = DyadSignalRow.__table__  # type: ignore[assignment]
-CHANGES: Table = DyadChangeRow.__table__  # type: ignore[assignment]
-EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
-ARTICLES: Table = ArticleRow.__table__  # type: ignore[assignment]
-APPLIED: Table = StateAppliedRow.__table__  # type: ignore[assignment]
 
 
 @dataclass

@@ -7,12 +7,11 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from models.alerts import ApiKeyRow
+from models.handles import API_KEYS
 
-KEYS: Table = ApiKeyRow.__table__  # type: ignore[assignment]
 PREFIX = "dw_"
 
 
@@ -37,14 +36,14 @@ def create_key(conn: Connection, name: str, *, read_only: bool = False) -> tuple
     key = new_key()
     record = ApiKey(uuid.uuid4().hex, name, read_only)
     conn.execute(
-        insert(KEYS),
+        insert(API_KEYS),
         {"id": record.id, "name": name, "key_hash": hash_key(key), "read_only": read_only},
     )
     return record, key
 
 
 def lookup(conn: Connection, key: str) -> ApiKey | None:
-    k = KEYS.c
+    k = API_KEYS.c
     row = conn.execute(
         select(k.id, k.name, k.read_only).where(k.key_hash == hash_key(key), k.revoked_at.is_(None))
     ).first()
@@ -52,7 +51,7 @@ def lookup(conn: Connection, key: str) -> ApiKey | None:
 
 
 def by_id(conn: Connection, key_id: str) -> ApiKey | None:
-    k = KEYS.c
+    k = API_KEYS.c
     row = conn.execute(
         select(k.id, k.name, k.read_only).where(k.id == key_id, k.revoked_at.is_(None))
     ).first()
@@ -60,7 +59,7 @@ def by_id(conn: Connection, key_id: str) -> ApiKey | None:
 
 
 def list_keys(conn: Connection) -> list[tuple[str, str, str, str | None, bool]]:
-    k = KEYS.c
+    k = API_KEYS.c
     rows = conn.execute(
         select(k.id, k.name, k.created_at, k.revoked_at, k.read_only).order_by(k.created_at)
     )
@@ -77,8 +76,8 @@ def list_keys(conn: Connection) -> list[tuple[str, str, str, str | None, bool]]:
 
 
 def revoke(conn: Connection, key_id: str) -> bool:
-    k = KEYS.c
+    k = API_KEYS.c
     done = conn.execute(
-        update(KEYS).where(k.id == key_id, k.revoked_at.is_(None)).values(revoked_at=func.now())
+        update(API_KEYS).where(k.id == key_id, k.revoked_at.is_(None)).values(revoked_at=func.now())
     )
     return bool(done.rowcount)

@@ -7,24 +7,19 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Table, delete, func, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from models.alerts import (
-    DeliveryAttemptRow,
-    DeliveryRow,
     Filters,
     SubscriptionIn,
     SubscriptionOut,
     SubscriptionPatch,
-    SubscriptionRow,
 )
+from models.handles import ATTEMPTS, DELIVERIES, SUBSCRIPTIONS
 from streams.sealing import Sealer
 from streams.web.errors import Conflict, Invalid, NotFound
 
-SUBSCRIPTIONS: Table = SubscriptionRow.__table__  # type: ignore[assignment]
-DELIVERIES: Table = DeliveryRow.__table__  # type: ignore[assignment]
-ATTEMPTS: Table = DeliveryAttemptRow.__table__  # type: ignore[assignment]
 MAX_PER_KEY = 1000
 
 

@@ -18,10 +18,11 @@ import pytest
 from sqlalchemy import Engine, insert, text
 
 from models.alerts import Alert, EvidenceItem
+from models.handles import SUBSCRIPTIONS
 from models.state import DyadChange
 from streams.alerts.delivery import Deliverer
 from streams.alerts.match import build_alert
-from streams.alerts.repository import SUBSCRIPTIONS, store_alerts
+from streams.alerts.repository import store_alerts
 from streams.settings import Settings
 from streams.web.keys import create_key
 from tests.integration.conftest import wait_for
