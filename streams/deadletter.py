@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from streams.errors import InvalidInput
+
 Stage = Literal["ingest", "bridge", "detect", "state", "alerts"]
 STAGES: tuple[str, ...] = Stage.__args__  # type: ignore[attr-defined]
 
@@ -129,19 +131,19 @@ def _dumps(body: dict[str, Any], payload: object) -> bytes:
 
 
 def decode_letter(raw: bytes) -> DeadLetter:
-    """A dead-letter record read back; ValueError when it is not one."""
+    """A dead-letter record read back; InvalidInput when it is not one."""
     try:
         # Python's parser, not pydantic's: an escaped lone surrogate of a payload is kept.
         letter = DeadLetter.model_validate(json.loads(raw))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError(f"not a dead letter: {exc}") from None
+        raise InvalidInput(f"not a dead letter: {exc}") from None
     except ValidationError as exc:
-        raise ValueError(f"not a dead letter: {str(exc).splitlines()[0]}") from None
+        raise InvalidInput(f"not a dead letter: {str(exc).splitlines()[0]}") from None
     if letter.payload_base64 is not None:
         try:
             base64.b64decode(letter.payload_base64, validate=True)
         except binascii.Error as exc:
-            raise ValueError(f"not a dead letter: bad payload_base64 ({exc})") from None
+            raise InvalidInput(f"not a dead letter: bad payload_base64 ({exc})") from None
     return letter
 
 

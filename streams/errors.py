@@ -33,3 +33,8 @@ class FetchFailed(DyadwatchError):
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+
+
+class InvalidInput(DyadwatchError, ValueError):
+    """A value from outside — a JSONL line, a feed, a form field, a date written in a text, a
+    dead letter read back — cannot be read; the message says why, in words a user can act on."""

@@ -19,7 +19,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from tqdm import tqdm
 
 from streams.deadletter import DeadLetter, decode_letter
-from streams.errors import ConfigError
+from streams.errors import ConfigError, InvalidInput
 from streams.topics import Topics
 
 
@@ -85,7 +85,7 @@ def read_letters(bootstrap: str, topic: str, *, progress: bool = False) -> list[
 def _listed(partition: int, offset: int, raw: bytes) -> Listed:
     try:
         return Listed(partition, offset, decode_letter(raw))
-    except ValueError as exc:
+    except InvalidInput as exc:
         return Listed(partition, offset, None, str(exc))
 
 

@@ -69,15 +69,3 @@ def evidence(conn: Connection, pair: str, limit: int) -> list[dict[str, Any]]:
     a, _, b = pair.partition("-")
     rows = conn.execute(text(_EVIDENCE), {"a": a, "b": b, "limit": limit}).mappings()
     return [dict(r) for r in rows]
-
-
-def known_pair(conn: Connection, pair: str) -> bool:
-    a, _, b = pair.partition("-")
-    found = conn.execute(
-        text(
-            "SELECT EXISTS (SELECT 1 FROM events WHERE (actor = :a AND target = :b) "
-            "OR (actor = :b AND target = :a))"
-        ),
-        {"a": a, "b": b},
-    ).scalar_one()
-    return bool(found)

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from models.alerts import SubscriptionIn
+from streams.errors import InvalidInput
 
 _LIST_SPLIT = re.compile(r"[\s,;]+")
 
@@ -45,7 +46,7 @@ def subscription_from_form(form: dict[str, list[str]]) -> SubscriptionIn:
     try:
         return SubscriptionIn.model_validate(body)
     except ValidationError as exc:
-        raise ValueError(_sentence(exc)) from None
+        raise InvalidInput(_sentence(exc)) from None
 
 
 def _number(text: str, kind: type[int] | type[float], what: str) -> int | float:
@@ -53,7 +54,7 @@ def _number(text: str, kind: type[int] | type[float], what: str) -> int | float:
         return kind(text)
     except ValueError:
         whole = "a whole number" if kind is int else "a number"
-        raise ValueError(f"{what}: expected {whole}, got {text[:20]!r}") from None
+        raise InvalidInput(f"{what}: expected {whole}, got {text[:20]!r}") from None
 
 
 def _sentence(exc: ValidationError) -> str:

@@ -14,6 +14,7 @@ from models.state import DIMENSIONS
 from streams.dashboard.auth import FormDep, Refused, Viewer, ViewerDep, first, writer
 from streams.dashboard.render import html
 from streams.dashboard.subscription_form import subscription_from_form
+from streams.errors import InvalidInput
 from streams.ssrf import UnsafeUrl, check_saved_url
 from streams.web import repository
 from streams.web.deps import EngineDep, SealerDep, SettingsDep
@@ -71,7 +72,7 @@ def create(
     try:
         new = subscription_from_form(form)
         if new.filters.largest() > settings.max_filter_items:
-            raise ValueError(f"a filter list may hold at most {settings.max_filter_items} items")
+            raise InvalidInput(f"a filter list may hold at most {settings.max_filter_items} items")
         if new.webhook_url is not None:
             check_saved_url(str(new.webhook_url), allow_private=settings.private_urls_allowed())
         with engine.begin() as conn:

@@ -138,12 +138,3 @@ def fold_word_keeping(word: str, keep: frozenset[str]) -> str:
     """
     replacements = tuple((old, new) for old, new in _REPLACEMENTS if old not in keep)
     return " ".join(_DELETED.sub("", _substitute(word, replacements)).split())
-
-
-def arabic_share(text: str, sample: int = 200) -> float:
-    """Share of Arabic letters among the non-space characters of the text's opening."""
-    head = text[:sample]
-    visible = len(head) - head.count(" ") - head.count("\n")
-    if visible <= 0:
-        return 0.0
-    return len(ARABIC_LETTERS.findall(head)) / visible

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from streams.errors import InvalidInput
+
 # Years at which the 33-year leap cycle is re-anchored (jalaali-js).
 _BREAKS = (
     -61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210,
@@ -31,7 +33,7 @@ def _mod(a: int, b: int) -> int:
 def _nowruz_day(year: int) -> int:
     """Day of March on which solar Hijri `year` begins."""
     if not _BREAKS[0] <= year < _BREAKS[-1]:
-        raise ValueError(f"solar Hijri year {year} is out of range")
+        raise InvalidInput(f"solar Hijri year {year} is out of range")
     leap_j = -14
     previous = _BREAKS[0]
     jump = 0
@@ -53,15 +55,15 @@ def _nowruz_day(year: int) -> int:
 def solar_hijri_to_gregorian(year: int, month: int, day: int) -> dt.date:
     """The Gregorian day of a solar Hijri date (month 1 is Farvardin)."""
     if not 1 <= month <= 12:
-        raise ValueError(f"month {month} is out of range")
+        raise InvalidInput(f"month {month} is out of range")
     length = 31 if month <= 6 else 30
     if not 1 <= day <= length:
-        raise ValueError(f"day {day} is out of range for month {month}")
+        raise InvalidInput(f"day {day} is out of range for month {month}")
     first = dt.date(year + _OFFSET, 3, _nowruz_day(year))
     before = (month - 1) * 31 if month <= 6 else 186 + (month - 7) * 30
     result = first + dt.timedelta(days=before + day - 1)
     if month == 12 and day == 30 and result.day != _nowruz_day(year + 1) - 1:
-        raise ValueError(f"solar Hijri year {year} is not a leap year")
+        raise InvalidInput(f"solar Hijri year {year} is not a leap year")
     return result
 
 

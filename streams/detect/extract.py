@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from models.events import Article, Event
 from streams.detect.detector import detect
+from streams.errors import InvalidInput
 
 
 def event_line(event: Event) -> str:
@@ -44,17 +45,17 @@ def _open(path: str) -> Iterator[IO[bytes]]:
 
 
 def _article(data: bytes) -> Article:
-    """Parse one JSONL line; raises ValueError with a readable reason."""
+    """Parse one JSONL line; raises InvalidInput with a readable reason."""
     try:
         line = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ValueError(f"not UTF-8 ({error.reason} at byte {error.start})") from error
+        raise InvalidInput(f"not UTF-8 ({error.reason} at byte {error.start})") from error
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON ({error.msg} at column {error.colno})") from error
+        raise InvalidInput(f"not JSON ({error.msg} at column {error.colno})") from error
     if not isinstance(raw, dict):
-        raise ValueError("not a JSON object")
+        raise InvalidInput("not a JSON object")
     try:
         return Article.model_validate(raw)
     except ValidationError as error:
@@ -62,7 +63,7 @@ def _article(data: bytes) -> Article:
             f"{'.'.join(str(part) for part in item['loc']) or 'article'}: {item['msg']}"
             for item in error.errors()
         )
-        raise ValueError(reasons) from error
+        raise InvalidInput(reasons) from error
 
 
 def extract_lines(lines: Iterable[bytes], out: TextIO, err: TextIO) -> int:
@@ -73,7 +74,7 @@ def extract_lines(lines: Iterable[bytes], out: TextIO, err: TextIO) -> int:
             continue
         try:
             article = _article(line)
-        except ValueError as error:
+        except InvalidInput as error:
             bad += 1
             print(f"line {number}: skipped: {error}", file=err)
             continue

@@ -178,8 +178,3 @@ def tagged_language(article: Article) -> str | None:
 
 def languages_of_script(script: str) -> tuple[str, ...]:
     return tuple(lang for lang, profile in _profiles().items() if profile.script == script)
-
-
-def article_language(article: Article) -> str | None:
-    """The article's supported language: its tag when supported, else identified."""
-    return tagged_language(article) or identify(article.text)

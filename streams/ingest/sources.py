@@ -14,6 +14,8 @@ from typing import IO, Any
 
 import feedparser
 
+from streams.errors import InvalidInput
+
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -104,11 +106,13 @@ def _feed(location: str, origin: str) -> Iterator[Raw]:
 
 
 def parse_feed(source: str | bytes, origin: str) -> Iterator[Raw]:
-    """RSS/Atom from a path, a URL or the document's bytes → one record per item; ValueError
+    """RSS/Atom from a path, a URL or the document's bytes → one record per item; InvalidInput
     when nothing in it reads as a feed. The feed poller reads the bytes it fetched with it."""
     parsed = feedparser.parse(source)
     if parsed.get("bozo") and not parsed.entries:
-        raise ValueError(f"{origin}: not a readable RSS/Atom feed ({parsed.get('bozo_exception')})")
+        raise InvalidInput(
+            f"{origin}: not a readable RSS/Atom feed ({parsed.get('bozo_exception')})"
+        )
     for index, entry in enumerate(parsed.entries, start=1):
         content = entry.get("content") or []
         body = " ".join(c.get("value", "") for c in content) or entry.get("summary", "")

@@ -22,7 +22,6 @@ from models.state import (
 from streams.state.changes import changes_of
 from streams.state.rules import Derived, Fact, Period, Signal, Track, derive
 
-DEFAULT_EXPIRY_DAYS = 180
 REBUILD_CHUNK = 500  # tracks per round of statements
 
 
@@ -44,24 +43,11 @@ def tracks_of(events: Iterable[DetectedEvent]) -> list[Track]:
     return list(dict.fromkeys(Track.of(e.type, e.actor, e.target) for e in events))
 
 
-def apply_events(
-    conn: Connection, events: Iterable[DetectedEvent], *, expiry_days: int = DEFAULT_EXPIRY_DAYS
-) -> list[TrackDiff]:
-    return apply_tracks(conn, tracks_of(events), expiry_days=expiry_days)
-
-
-def apply_track(
-    conn: Connection, track: Track, *, expiry_days: int = DEFAULT_EXPIRY_DAYS
-) -> TrackDiff:
-    """Recompute one track from the events table in the caller's transaction."""
-    return apply_tracks(conn, [track], expiry_days=expiry_days)[0]
-
-
 def apply_tracks(
     conn: Connection,
     tracks: Sequence[Track],
     *,
-    expiry_days: int = DEFAULT_EXPIRY_DAYS,
+    expiry_days: int,
     arrivals: Sequence[str] | None = None,
 ) -> list[TrackDiff]:
     """Recompute tracks in the caller's transaction.
@@ -169,11 +155,6 @@ _LOCK_TRACKS = text(
     "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) "
     "FROM unnest(CAST(:keys AS text[])) AS k"
 )
-
-
-def load_facts_of(conn: Connection, tracks: Sequence[Track]) -> dict[Track, list[Fact]]:
-    """The facts of each track, read in one query over the tracks' pairs in both orders."""
-    return _load_facts(conn, tracks)[0]
 
 
 def _load_facts(
@@ -394,7 +375,7 @@ def all_tracks(conn: Connection) -> list[Track]:
     return sorted(found)
 
 
-def rebuild(conn: Connection, *, expiry_days: int = DEFAULT_EXPIRY_DAYS) -> RebuildReport:
+def rebuild(conn: Connection, *, expiry_days: int) -> RebuildReport:
     """Recompute every track from the events table in the caller's transaction."""
     report = RebuildReport()
     tracks = all_tracks(conn)

@@ -14,9 +14,12 @@ from sqlalchemy import Engine, text
 
 from models.events import Article, DetectedEvent, Evidence
 from streams.detect.repository import save_batch
+from streams.settings import Settings
 from streams.state.repository import apply_tracks, tracks_of
 
 pytestmark = pytest.mark.integration
+
+EXPIRY_DAYS = Settings().signal_expiry_days
 
 PAIRS = [("US", "IR"), ("IR", "US"), ("VE", "US"), ("US", "VE"), ("SA", "QA"), ("RU", "UA")]
 TYPES = [
@@ -76,7 +79,9 @@ def _store(engine: Engine, events: Sequence[DetectedEvent]) -> None:
 
 def _apply(engine: Engine, batch: Sequence[DetectedEvent]) -> None:
     with engine.begin() as conn:
-        apply_tracks(conn, tracks_of(batch), arrivals=[e.id for e in batch])
+        apply_tracks(
+            conn, tracks_of(batch), expiry_days=EXPIRY_DAYS, arrivals=[e.id for e in batch]
+        )
 
 
 def _outcome(engine: Engine) -> dict[str, Any]:

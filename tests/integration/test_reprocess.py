@@ -16,7 +16,10 @@ from models.events import Article, DetectedEvent, Evidence
 from streams.detect.repository import save_batch
 from streams.detect.version import detector_version
 from streams.reprocess import reprocess
-from streams.state.repository import DEFAULT_EXPIRY_DAYS, rebuild
+from streams.settings import Settings
+from streams.state.repository import rebuild
+
+EXPIRY_DAYS = Settings().signal_expiry_days
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +61,7 @@ def store_old(engine: Engine) -> None:
                 " VALUES ('bad-1', '', 'old', '2020-01-01')"
             )
         )
-        rebuild(conn, expiry_days=DEFAULT_EXPIRY_DAYS)
+        rebuild(conn, expiry_days=EXPIRY_DAYS)
 
 
 def scalar(engine: Engine, sql: str) -> object:
@@ -76,7 +79,7 @@ def test_reprocess_replaces_findings_and_rebuilds_only_what_changed(engine: Engi
         engine,
         version=version,
         since=dt.date(2015, 1, 1),
-        expiry_days=DEFAULT_EXPIRY_DAYS,
+        expiry_days=EXPIRY_DAYS,
         progress=False,
     )
 
@@ -100,7 +103,7 @@ def test_reprocess_replaces_findings_and_rebuilds_only_what_changed(engine: Engi
     assert changes_after > changes_before
 
     # A second run finds nothing new to read (the unreadable row aside) and announces nothing.
-    again = reprocess(engine, version=version, expiry_days=DEFAULT_EXPIRY_DAYS, progress=False)
+    again = reprocess(engine, version=version, expiry_days=EXPIRY_DAYS, progress=False)
     assert again.articles == 1 and again.skipped == {"ValidationError": 1}
     assert again.state is not None and not again.state.diffs
     assert scalar(engine, "SELECT count(*) FROM dyad_changes") == changes_after

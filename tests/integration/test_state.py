@@ -8,12 +8,13 @@ import io
 import json
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from kafka import KafkaProducer
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from models.events import Article, DetectedEvent, Evidence
@@ -22,14 +23,27 @@ from streams.errors import DyadwatchError
 from streams.reporting.dyads import report_history, report_status
 from streams.settings import Settings
 from streams.state.repository import (
-    apply_events,
-    apply_track,
+    TrackDiff,
+    apply_tracks,
     mark_published,
     pending_changes,
     rebuild,
+    tracks_of,
 )
+from streams.state.rules import Track
 from streams.topics import Topics
 from tests.integration.conftest import Process, consume_keyed_ids, settings_env, wait_for
+
+EXPIRY_DAYS = Settings().signal_expiry_days
+
+
+def apply_events(conn: Connection, events: Iterable[DetectedEvent]) -> list[TrackDiff]:
+    return apply_tracks(conn, tracks_of(events), expiry_days=EXPIRY_DAYS)
+
+
+def apply_track(conn: Connection, track: Track) -> TrackDiff:
+    return apply_tracks(conn, [track], expiry_days=EXPIRY_DAYS)[0]
+
 
 pytestmark = pytest.mark.integration
 
@@ -242,12 +256,12 @@ def test_rebuild_reproduces_the_tables(engine: Engine) -> None:
     )
     before = snapshot(engine)
     with engine.begin() as conn:
-        assert not rebuild(conn).diffs
+        assert not rebuild(conn, expiry_days=EXPIRY_DAYS).diffs
         conn.execute(text("DELETE FROM dyad_periods WHERE dimension = 'diplomatic'"))
         conn.execute(text("DELETE FROM dyad_signal_records"))
         conn.execute(text("UPDATE dyad_periods SET confidence = 0.1"))
     with engine.begin() as conn:
-        report = rebuild(conn)
+        report = rebuild(conn, expiry_days=EXPIRY_DAYS)
     assert (report.count("added"), report.count("removed"), report.count("changed")) == (3, 0, 1)
     assert report.changes == 0 and "diplomatic:US-VE  + severed from 2019-01-01" in str(report)
     assert snapshot(engine) == before
@@ -257,7 +271,7 @@ def test_rebuild_drops_state_whose_events_are_gone(engine: Engine) -> None:
     [diff] = ingest(engine, event("oil.halted", "US", "RU", date="2022-03-08"))
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM events"))
-        report = rebuild(conn)
+        report = rebuild(conn, expiry_days=EXPIRY_DAYS)
     assert report.count("removed") == 1 and rows(engine, "SELECT count(*) FROM dyad_periods") == [
         (0,)
     ]
@@ -437,7 +451,9 @@ def test_agent_survives_a_kill_and_a_replay(
     finally:
         second.stop()
     with engine.begin() as conn:
-        assert not rebuild(conn).diffs, "the agent's tables differ from a rebuild"
+        assert not rebuild(conn, expiry_days=EXPIRY_DAYS).diffs, (
+            "the agent's tables differ from a rebuild"
+        )
     assert as_of(engine, D(2020, 1, 1), "US-VE") == {
         ("diplomatic", "", "severed"),
         ("sanctions", "US>VE", "active"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.detect.arabic import arabic_share, fold_arabic, fold_latin, fold_word
+from streams.detect.arabic import fold_arabic, fold_latin, fold_word
 from streams.detect.sentences import split_sentences
 
 
@@ -49,12 +49,6 @@ def test_latin_text_only_unifies_quotes() -> None:
 def test_fold_word_matches_the_text_folding() -> None:
     assert fold_word("الولايات  المتحدة الأمريكية") == "الولايات المتحده الامريكيه"
     assert fold_word("إسرائيل") == fold_arabic("إسرائيل").folded
-
-
-def test_arabic_share() -> None:
-    assert arabic_share("فرضت الولايات المتحدة عقوبات") == 1.0
-    assert arabic_share("The US imposed sanctions") == 0.0
-    assert arabic_share("1234 !!") == 0.0
 
 
 def test_cyrillic_is_lowered_one_for_one_and_keeps_its_sentence_ends() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.events import Article
-from streams.detect.langid import article_language, identify, supported_languages
+from streams.detect.langid import identify, supported_languages, tagged_language
 
 
 def test_supported_languages_have_both_lexicon_and_gazetteer() -> None:
@@ -44,9 +44,10 @@ def test_unsupported_text_is_none() -> None:
 
 def test_a_supported_tag_is_trusted_and_an_unknown_one_ignored() -> None:
     english = "The United States imposed new sanctions on Russia."
-    assert article_language(Article(id="a", text=english, lang="fr")) == "fr"
-    assert article_language(Article(id="a", text=english, lang="en-GB")) == "en"
-    assert article_language(Article(id="a", text=english, lang="de")) == "en"
+    assert tagged_language(Article(id="a", text=english, lang="fr")) == "fr"
+    assert tagged_language(Article(id="a", text=english, lang="en-GB")) == "en"
+    assert tagged_language(Article(id="a", text=english, lang="de")) is None
+    assert identify(english) == "en"
 
 
 def test_persian_is_told_from_arabic_on_short_passages() -> None:
