@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from streams.errors import DataError
+
 MODEL_PATH = Path(__file__).with_name("model") / "weights.json.gz"
 BUCKETS = 1 << 20
 
 
-class ModelError(ValueError):
+class ModelError(DataError):
     """The weights file is missing or not of the expected shape."""
 
 
