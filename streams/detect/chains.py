@@ -109,6 +109,11 @@ def chain_role(
         # ("sanctions on Iranian firms it accuses of supplying drones for attacks on Ukraine").
         return "none", "far"
     keys = [mention.clitic] if mention.clitic else []
+    tail = sentence.mentions[chain[-1]]
+    if not keys and tail.ending:
+        # A case ending on the last state marks the whole list, as a preposition before
+        # the first one does ("Almanya, İspanya ve Fransa'ya").
+        keys = [tail.clitic]
     keys += marker_before(sentence, head_first, left, words)
     for key in keys:
         if key in frame.markers:

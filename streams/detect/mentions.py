@@ -36,6 +36,8 @@ class Mention:
     kind: str  # gazetteer kind, "pair" ("the two countries") or "self" ("his country")
     clitic: str = ""  # glued preposition ("ب", "ل"), empty when none
     conjoined: bool = False  # glued conjunction ("و"): continues the mention before it
+    # The clitic is a case ending after the name ("Fransa'ya"), not a preposition before it.
+    ending: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,10 +97,13 @@ class MentionMatcher:
             if surface.leader_id is not None:
                 code = leader_state(self.gazetteer, surface.leader_id, on)
             clitic, conjoined = self._clitic(prefix)
+            ending = False
             if not clitic and suffix in self.lexicon.name_suffixes:
                 # "Rusya'ya": the case ending marks the role as a glued preposition would.
-                clitic = suffix.strip()
-            return Mention(match.start(), match.end(), code, surface.kind, clitic, conjoined)
+                clitic, ending = suffix.strip(), True
+            return Mention(
+                match.start(), match.end(), code, surface.kind, clitic, conjoined, ending
+            )
         return None
 
     def _base(self, key: str) -> str:
