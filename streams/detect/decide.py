@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from models.events import Event, EventType, Evidence, Status
 from models.vocabulary import VOCABULARY
+from streams.detect.chains import find_chains
 from streams.detect.easing import is_easing
 from streams.detect.instances import Instance
 from streams.detect.model import Model
@@ -96,28 +97,48 @@ def _backed(reading: Reading) -> set[tuple[str, str, str]]:
 
 
 def _listed(reading: Reading, passing: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
-    """The events a trigger's frame rules read beside one that passed, of its type, on
-    its target, by another actor: the other states of a list that acts together ("Latvia,
-    Lithuania and Estonia expelled Russian diplomats"). The model weighs each state of a
-    list apart and doubts those far from the trigger; the rules gave them one role.
-    (Spreading to other targets of one actor as well cost more precision than it gained
-    recall on the labelled text.)"""
+    """The events a trigger's frame rules read beside one that passed, of its type, for
+    the other states of a list: other actors on its target ("Latvia, Lithuania and Estonia
+    expelled Russian diplomats"), or other targets of its actor where the two targets stand
+    in one list ("expelled the ambassadors of Argentina, Chile, … and Uruguay"). The model
+    weighs each state of a list apart and doubts those far from the trigger; the rules gave
+    them one role. (Spreading to every other target of one actor, listed together or not,
+    cost more precision than it gained recall on the labelled text.)"""
     out: set[tuple[str, str, str]] = set()
     for instance in reading.instances:
         for hit in instance.readings:
             if hit.hit.loose:
                 continue
+            lists: dict[str, set[int]] | None = None
             for found in hit.findings:
                 if pair_key(found.type, found.actor, found.target) not in passing:
                     continue
                 for other in hit.findings:
-                    if (
-                        other.type == found.type
-                        and other.target == found.target
-                        and other.actor != found.actor
-                    ):
+                    if other.type != found.type:
+                        continue
+                    if other.target == found.target and other.actor != found.actor:
                         out.add(pair_key(other.type, other.actor, other.target))
+                    elif other.actor == found.actor and other.target != found.target:
+                        if lists is None:
+                            lists = _lists(reading, hit.sentence)
+                        if lists.get(other.target, set()) & lists.get(found.target, set()):
+                            out.add(pair_key(other.type, other.actor, other.target))
     return out - passing
+
+
+def _lists(reading: Reading, index: int) -> dict[str, set[int]]:
+    """For each state a sentence names, the lists (chains of conjoined states) it is in."""
+    view = reading.reader.view(index)
+    chains = find_chains(view, list(range(len(view.mentions))), reading.reader.rules.words)
+    out: dict[str, set[int]] = {}
+    for number, chain in enumerate(chains):
+        if len(chain) < 2:
+            continue
+        for position in chain:
+            code = view.mentions[position].code
+            if code:
+                out.setdefault(code, set()).add(number)
+    return out
 
 
 def _passes(model: Model, kind: str, chosen: _Best) -> bool:
