@@ -21,6 +21,7 @@ from streams.detect.status_features import status_features
 
 if TYPE_CHECKING:
     from streams.detect.detector import Reading
+    from streams.detect.grammar import HitReading
 
 
 @dataclass
@@ -85,12 +86,21 @@ def best_pairs(reading: Reading, model: Model) -> dict[tuple[str, str, str], _Be
     return best
 
 
+def _hit_readings(reading: Reading) -> list[HitReading]:
+    """Each trigger's reading once: every pair of a sentence carries all of its readings,
+    so walking the pairs would meet a sentence's readings once per ordered pair."""
+    seen: dict[int, HitReading] = {}
+    for instance in reading.instances:
+        for hit in instance.readings:
+            seen.setdefault(id(hit), hit)
+    return list(seen.values())
+
+
 def _backed(reading: Reading) -> set[tuple[str, str, str]]:
     """The events that the frame rules of a whole trigger pattern (no loose anchor) name."""
     return {
         pair_key(finding.type, finding.actor, finding.target)
-        for instance in reading.instances
-        for hit in instance.readings
+        for hit in _hit_readings(reading)
         if not hit.hit.loose
         for finding in hit.findings
     }
@@ -105,24 +115,24 @@ def _listed(reading: Reading, passing: set[tuple[str, str, str]]) -> set[tuple[s
     them one role. (Spreading to every other target of one actor, listed together or not,
     cost more precision than it gained recall on the labelled text.)"""
     out: set[tuple[str, str, str]] = set()
-    for instance in reading.instances:
-        for hit in instance.readings:
-            if hit.hit.loose:
+    lists: dict[int, dict[str, set[int]]] = {}  # per sentence, found when first needed
+    for hit in _hit_readings(reading):
+        if hit.hit.loose:
+            continue
+        for found in hit.findings:
+            if pair_key(found.type, found.actor, found.target) not in passing:
                 continue
-            lists: dict[str, set[int]] | None = None
-            for found in hit.findings:
-                if pair_key(found.type, found.actor, found.target) not in passing:
+            for other in hit.findings:
+                if other.type != found.type:
                     continue
-                for other in hit.findings:
-                    if other.type != found.type:
-                        continue
-                    if other.target == found.target and other.actor != found.actor:
+                if other.target == found.target and other.actor != found.actor:
+                    out.add(pair_key(other.type, other.actor, other.target))
+                elif other.actor == found.actor and other.target != found.target:
+                    if hit.sentence not in lists:
+                        lists[hit.sentence] = _lists(reading, hit.sentence)
+                    chains = lists[hit.sentence]
+                    if chains.get(other.target, set()) & chains.get(found.target, set()):
                         out.add(pair_key(other.type, other.actor, other.target))
-                    elif other.actor == found.actor and other.target != found.target:
-                        if lists is None:
-                            lists = _lists(reading, hit.sentence)
-                        if lists.get(other.target, set()) & lists.get(found.target, set()):
-                            out.add(pair_key(other.type, other.actor, other.target))
     return out - passing
 
 
@@ -172,15 +182,14 @@ def _orientation(reading: Reading, kind: str, chosen: _Best) -> tuple[str, str]:
     """Who is told first in an unordered pair: the acting side where the grammar's frame
     says who acts, else the state the sentence names first."""
     pair = {chosen.actor, chosen.target}
-    for instance in reading.instances:
-        for hit in instance.readings:
-            for finding in hit.findings:
-                if (
-                    finding.type == kind
-                    and finding.directed
-                    and {finding.actor, finding.target} == pair
-                ):
-                    return finding.actor, finding.target
+    for hit in _hit_readings(reading):
+        for finding in hit.findings:
+            if (
+                finding.type == kind
+                and finding.directed
+                and {finding.actor, finding.target} == pair
+            ):
+                return finding.actor, finding.target
     if chosen.instance.actor_first:
         return chosen.actor, chosen.target
     return chosen.target, chosen.actor
