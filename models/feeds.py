@@ -117,3 +117,10 @@ class FeedHealth(BaseModel):
     failures: int
     items_seen: int
     created_at: dt.datetime
+
+    @property
+    def state(self) -> str:
+        """What /metrics counts the feed as: paused, failing (since its last success) or ok."""
+        if self.paused:
+            return "paused"
+        return "failing" if self.failures else "ok"

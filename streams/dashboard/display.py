@@ -84,3 +84,8 @@ def shown_date(day: dt.date | None, precision: str | None = None) -> str:
 
 def percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.0f}%"
+
+
+def utc_minute(moment: dt.datetime) -> str:
+    """A stored moment to the minute in UTC, whatever time zone the database session uses."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")

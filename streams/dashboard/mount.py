@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from streams.dashboard import account, feed, pages, subscription_pages
+from streams.dashboard import account, feed, feeds_page, pages, subscription_pages
 from streams.dashboard.auth import Refused, SignInNeeded
 from streams.dashboard.render import html
 from streams.listen import CHANGES_CHANNEL, Listener
@@ -29,7 +29,7 @@ def mount(app: FastAPI, database_url: str) -> Listener:
     async def _refused(request: Request, exc: Refused) -> HTMLResponse:
         return html("refused.html", status=exc.status, who=None, page="", message=exc.message)
 
-    for module in (account, pages, subscription_pages, feed):
+    for module in (account, pages, subscription_pages, feeds_page, feed):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return listener

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
+from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -20,6 +21,7 @@ from streams.dashboard.matrix import matrix
 from streams.dashboard.render import html
 from streams.dashboard.timeline import axis_for, tracks
 from streams.deadletter_rows import letter_counts
+from streams.feeds import repository as feed_repository
 from streams.reporting import queries
 from streams.reporting.names import party_names
 from streams.web import metrics
@@ -150,4 +152,5 @@ def health(who: ViewerDep, engine: EngineDep) -> HTMLResponse:
     with engine.connect() as conn:
         counts = metrics.counts(conn)
         letters = letter_counts(conn)
-    return html("health.html", who=who, page="health", counts=counts, letters=letters)
+        feeds = Counter(feed.state for feed in feed_repository.list_all(conn))
+    return html("health.html", who=who, page="health", counts=counts, letters=letters, feeds=feeds)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from streams.dashboard import display
+from streams.feeds.schedule import format_every
 
 # Scripts and styles only from our own /static files: no inline code, nothing from elsewhere.
 SECURITY_HEADERS = {
@@ -42,6 +43,8 @@ def environment() -> Environment:
         precision_text=display.precision_text,
         percent=display.percent,
         ordered=display.ordered,
+        utc_minute=display.utc_minute,
+        every=format_every,
     )
     return env
 

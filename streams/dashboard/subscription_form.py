@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from models.alerts import SubscriptionIn
+from streams.dashboard.form_errors import validation_sentence
 from streams.errors import InvalidInput
 
 _LIST_SPLIT = re.compile(r"[\s,;]+")
@@ -46,7 +47,7 @@ def subscription_from_form(form: dict[str, list[str]]) -> SubscriptionIn:
     try:
         return SubscriptionIn.model_validate(body)
     except ValidationError as exc:
-        raise InvalidInput(_sentence(exc)) from None
+        raise InvalidInput(validation_sentence(exc, SubscriptionIn)) from None
 
 
 def _number(text: str, kind: type[int] | type[float], what: str) -> int | float:
@@ -55,12 +56,3 @@ def _number(text: str, kind: type[int] | type[float], what: str) -> int | float:
     except ValueError:
         whole = "a whole number" if kind is int else "a number"
         raise InvalidInput(f"{what}: expected {whole}, got {text[:20]!r}") from None
-
-
-def _sentence(exc: ValidationError) -> str:
-    problems = []
-    for error in exc.errors()[:3]:
-        where = ".".join(str(p) for p in error["loc"] if not isinstance(p, int))
-        where = where.removeprefix("filters.") or "form"
-        problems.append(f"{where.replace('_', ' ')}: {error['msg']}")
-    return "; ".join(problems)

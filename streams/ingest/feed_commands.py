@@ -72,15 +72,14 @@ def print_feeds(found: list[FeedHealth], fmt: str, out: TextIO) -> None:
         file=out,
     )
     for feed in found:
-        state = "paused" if feed.paused else ("failing" if feed.failures else "ok")
         success = (
             feed.last_success_at.strftime("%Y-%m-%d %H:%M:%S") if feed.last_success_at else "-"
         )
         due = feed.next_due_at.strftime("%Y-%m-%d %H:%M:%S")
         error = f"{feed.last_error} (x{feed.failures})" if feed.failures else "-"
         print(
-            f"{feed.id[:8]}  {format_every(feed.every_seconds):>5}  {state:7} {feed.items_seen:>6}"
-            f"  {success:20}  {due:20}  {error}",
+            f"{feed.id[:8]}  {format_every(feed.every_seconds):>5}  {feed.state:7}"
+            f" {feed.items_seen:>6}  {success:20}  {due:20}  {error}",
             file=out,
         )
         print(f"          {feed.url}", file=out)
