@@ -1,11 +1,18 @@
-"""Form posts: parsing, the same-origin rule, and subscription fields as the API's model."""
+"""Form posts: parsing, the same-origin rule, subscription fields as the API's model, and
+the request models' complaints as sentences."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from pydantic import ValidationError
 from starlette.requests import Request
 
+from models.feeds import FeedIn
 from streams.dashboard.auth import Refused, parse_form, same_origin
+from streams.dashboard.display import utc_minute
+from streams.dashboard.form_errors import validation_sentence
 from streams.dashboard.subscription_form import subscription_from_form
 
 
@@ -61,3 +68,19 @@ def test_subscription_problems_read_as_sentences() -> None:
         subscription_from_form(
             {"channel": ["webhook"], "webhook_url": ["https://a.test/"], "secret": ["short"]}
         )
+
+
+def test_a_pattern_mismatch_reads_as_what_the_field_asks_for() -> None:
+    with pytest.raises(ValidationError) as refused:
+        FeedIn.model_validate({"url": "ftp://x.test/", "every": "soon"})
+    sentence = validation_sentence(refused.value, FeedIn)
+    assert sentence == (
+        "url: expected an http(s) URL of an RSS or Atom feed; "
+        "every: expected how often to poll, from 10s to 7d: 90s, 5m, 2h or 1d"
+    )
+    assert "^" not in sentence  # no regular expression shown to a person
+
+
+def test_times_are_shown_in_utc_whatever_the_session_zone() -> None:
+    tehran = dt.timezone(dt.timedelta(hours=3, minutes=30))
+    assert utc_minute(dt.datetime(2026, 3, 2, 13, 30, tzinfo=tehran)) == "2026-03-02 10:00"
