@@ -80,6 +80,8 @@ class Kind(_Strict):
     directed: bool
     leads_to: dict[str, str]
     partial: str | None = None  # the state when the report says the measure only eases
+    # The kind whose measure a report of this one tells as in force before it (same pair).
+    presupposes: str | None = Field(default=None, pattern=r"^[a-z]+\.[a-z]+$")
 
     @property
     def family(self) -> str:

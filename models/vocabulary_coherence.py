@@ -64,6 +64,14 @@ def check_kinds(
         idle = sorted(set(k.leads_to) & (declared["statuses"] - changing))
         if idle:
             problems.append(f"{where}: leads_to gives a state for {idle}, which change none")
+        if k.presupposes is not None:
+            presupposed = kinds.get(k.presupposes)
+            if presupposed is None:
+                problems.append(f"{where}: presupposes unknown kind {k.presupposes!r}")
+            elif presupposed.code == k.code or presupposed.dimension != k.dimension:
+                problems.append(
+                    f"{where}: presupposes {k.presupposes!r}, not another kind of its dimension"
+                )
         dimension = dimensions.get(k.dimension)
         if dimension is None:
             continue

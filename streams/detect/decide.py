@@ -40,6 +40,9 @@ class _Best:
 # 0.2 the model is mostly right to overrule them (a dative read as the target).
 BACKED_THRESHOLD = 0.2
 
+# The status of a measure another report tells as in force before it.
+_IN_FORCE = VOCABULARY.status_where(changes_state=True)
+
 
 def directed(kind: str) -> bool:
     return VOCABULARY.is_directed(kind)
@@ -195,6 +198,21 @@ def _orientation(reading: Reading, kind: str, chosen: _Best) -> tuple[str, str]:
     return chosen.target, chosen.actor
 
 
+def _behind(
+    best: dict[tuple[str, str, str], _Best], passing: set[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], int]:
+    """For each passing event that a passing one presupposes (the sanctions a lifting
+    ends), the sentence of the presupposing one."""
+    out: dict[tuple[str, str, str], int] = {}
+    for key in passing:
+        presupposed = VOCABULARY.kind(key[0]).presupposes
+        if presupposed is not None:
+            out[pair_key(presupposed, best[key].actor, best[key].target)] = best[
+                key
+            ].instance.sentence
+    return out
+
+
 def decide(reading: Reading, model: Model) -> list[Event]:
     events: list[Event] = []
     article = reading.article
@@ -202,6 +220,7 @@ def decide(reading: Reading, model: Model) -> list[Event]:
     best = best_pairs(reading, model)
     passing = {key for key, chosen in best.items() if _passes(model, key[0], chosen)}
     passing |= _listed(reading, passing) & best.keys()
+    behind = _behind(best, passing)
     for key, chosen in sorted(best.items(), key=lambda item: (item[1].instance.sentence, item[0])):
         kind = key[0]
         if key not in passing:
@@ -225,23 +244,31 @@ def decide(reading: Reading, model: Model) -> list[Event]:
         partial = VOCABULARY.kind(kind).partial is not None and is_easing(
             evidence.text, reading.lang
         )
-        told = [status]
+        confidence = round(chosen.probability * statuses[status], 2)
+        # Read in the very sentence that lifts it, a measure is the one in force until then.
+        date = None if behind.get(key) == instance.sentence else hit.date
+        told: list[tuple[str, str, str | None, bool]] = [(kind, status, date, partial)]
         # "Further sanctions are sought" reports the ones already in force as well.
         if status == "considered" and hit.status.presupposes_occurred:
-            told.append("occurred")
-        for said in told:
+            told.append((kind, "occurred", hit.date, partial))
+        # "Lifted the sanctions on Syria" reports sanctions on Syria in force until then;
+        # when they began the sentence does not say.
+        presupposed = VOCABULARY.kind(kind).presupposes
+        if presupposed is not None and pair_key(presupposed, actor, target) not in passing:
+            told.append((presupposed, _IN_FORCE, None, False))
+        for said_kind, said, date, eased in told:
             events.append(
                 Event(
                     article_id=article.id,
-                    type=cast(EventType, kind),
+                    type=cast(EventType, said_kind),
                     actor=actor,
                     target=target,
                     status=cast(Status, said),
-                    date=hit.date,
-                    confidence=round(chosen.probability * statuses[status], 2),
+                    date=date,
+                    confidence=confidence,
                     lang=reading.lang,
                     evidence=evidence,
-                    partial=partial,
+                    partial=eased,
                 )
             )
     return events

@@ -168,11 +168,33 @@ def derive(
     track: Track, facts: Iterable[Fact], *, expiry_days: int, vocabulary: Vocabulary = VOCABULARY
 ) -> Derived:
     ordered = sorted(facts, key=lambda f: f.order)
-    changing = [f for f in ordered if vocabulary.statuses[f.status].changes_state]
+    behind = _told_behind(ordered, vocabulary)
+    changing = [
+        f
+        for f in ordered
+        if vocabulary.statuses[f.status].changes_state and f.event_id not in behind
+    ]
     return Derived(
         periods=_periods(track, changing, vocabulary),
         signals=_signals(track, ordered, expiry_days, vocabulary),
     )
+
+
+def _told_behind(facts: list[Fact], vocabulary: Vocabulary) -> set[str]:
+    """The undated facts an article tells only as in force behind its own news: "lifted the
+    sanctions on Syria" reports sanctions that held until the lifting, from no day the text
+    gives. Such a fact dated by its publication would follow the lifting it precedes, so the
+    article's lifting alone moves the track; a measure with its own date keeps its place."""
+    presupposed: dict[str, set[str]] = {}
+    for fact in facts:
+        kind = vocabulary.kind(fact.type).presupposes
+        if kind is not None and vocabulary.statuses[fact.status].changes_state:
+            presupposed.setdefault(fact.article_id, set()).add(kind)
+    return {
+        fact.event_id
+        for fact in facts
+        if fact.basis != "stated" and fact.type in presupposed.get(fact.article_id, set())
+    }
 
 
 def _periods(track: Track, changing: list[Fact], vocabulary: Vocabulary) -> tuple[Period, ...]:

@@ -119,6 +119,20 @@ def test_a_state_reached_by_two_kinds_or_a_family_split_fails_at_load() -> None:
     assert "kinds.oil.cut: family 'oil' belongs to oil, not diplomatic" in problems
 
 
+def test_a_presupposed_kind_must_be_another_known_kind_of_the_dimension() -> None:
+    document = raw()
+    document["kinds"]["sanction.lifted"]["presupposes"] = "relations.severed"
+    document["kinds"]["oil.resumed"]["presupposes"] = "oil.cutoff"
+    document["kinds"]["oil.reduced"]["presupposes"] = "oil.reduced"
+    problems = problems_of(document)
+    for expected in (
+        "kinds.sanction.lifted: presupposes 'relations.severed', not another kind of its dimension",
+        "kinds.oil.resumed: presupposes unknown kind 'oil.cutoff'",
+        "kinds.oil.reduced: presupposes 'oil.reduced', not another kind of its dimension",
+    ):
+        assert expected in problems, (expected, problems)
+
+
 def test_a_missing_or_broken_file_is_a_vocabulary_error(tmp_path: Path) -> None:
     with pytest.raises(VocabularyError, match="cannot be read"):
         load_vocabulary(tmp_path / "absent.yaml")

@@ -28,6 +28,7 @@ def fact(
     confidence: float = 0.8,
     partial: bool = False,
     precision: str = "day",
+    basis: str = "stated",
 ) -> Fact:
     return Fact(
         event_id=f"e{n}",
@@ -37,7 +38,7 @@ def fact(
         target=target,
         valid_from=on,
         precision=precision,
-        basis="stated",
+        basis=basis,
         recorded_at=T0 + dt.timedelta(hours=recorded),
         confidence=confidence,
         article_id=article or f"a{n}",
@@ -117,6 +118,21 @@ def test_easing_then_lifting() -> None:
     ]
     assert [s for s, _, _ in states(SANCTIONS, facts)] == ["active", "eased", "lifted"]
     assert state_after(facts[1]) == "eased"
+
+
+def test_sanctions_told_in_force_behind_a_lifting_leave_the_lifting_as_the_news() -> None:
+    # "Washington on Monday lifted the sanctions imposed on Venezuela", published Tuesday:
+    # the sanctions in force carry the publication date, after the lifting they precede.
+    lifted = fact(1, "sanction.lifted", D(2024, 2, 5), actor="US", target="VE", article="a")
+    behind = fact(2, "sanction.imposed", D(2024, 2, 6), actor="US", target="VE", article="a",
+                  basis="published")  # fmt: skip
+    assert states(SANCTIONS, [lifted, behind]) == [("lifted", D(2024, 2, 5), None)]
+    # Dated in the text, or told by another article, the sanctions keep their place.
+    dated = fact(3, "sanction.imposed", D(2024, 3, 1), actor="US", target="VE", article="a")
+    elsewhere = fact(4, "sanction.imposed", D(2024, 2, 6), actor="US", target="VE",
+                     basis="published")  # fmt: skip
+    assert [s for s, _, _ in states(SANCTIONS, [lifted, behind, dated])] == ["lifted", "active"]
+    assert [s for s, _, _ in states(SANCTIONS, [lifted, elsewhere])] == ["lifted", "active"]
 
 
 def test_considered_easing_is_a_signal_confirmed_by_the_lifting() -> None:
