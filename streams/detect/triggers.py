@@ -2,13 +2,14 @@
 
 Most articles name no sanction, embassy or oil trade at all; finding the lexicon's
 literal anchors with str.find rules them out in microseconds. Trigger patterns then run
-only in windows around the anchors they contain. Where two matches overlap, one reading
-wins: a verb construction over a bare noun, a higher priority, then the longer match.
+only in windows around the anchors they contain. Where one match lies within another, one
+reading wins: a verb construction over a bare noun, a higher priority, then the longer
+match; matches that merely share words are both kept.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from streams.detect.rules import CompiledTrigger, LanguageRules
@@ -75,7 +76,11 @@ def _windows(text: str, anchors: Anchors) -> list[_Window]:
 
 
 def find_hits(rules: LanguageRules, text: str, anchors: Anchors) -> list[Hit]:
-    """Trigger matches; where two overlap, the longer one (the more specific reading) wins."""
+    """Trigger matches; where one lies within another, only the better-ranked one is kept.
+
+    Two matches that only share words are two readings and both are kept: in "استأنفتا
+    العلاقات التي قطعت بينهما" the restoration and the earlier cut share the relations noun.
+    """
     windows = _windows(text, anchors)
     if not windows:
         return []
@@ -96,19 +101,28 @@ def find_hits(rules: LanguageRules, text: str, anchors: Anchors) -> list[Hit]:
             hit.start,
         )
     )
-    # The kept hits never overlap, so sorted by start their ends are sorted too: a new hit
-    # need only be checked against its two neighbours.
+    # A kept hit that nests with a new one starts at most `longest` characters before it,
+    # or inside it: only that stretch of the kept hits, sorted by start, is compared.
     kept: list[Hit] = []
     starts: list[int] = []
+    longest = 0
     for hit in found:
+        low = bisect_left(starts, hit.start - longest)
+        high = bisect_right(starts, hit.end)
+        if any(_nested(hit, other) for other in kept[low:high]):
+            continue
         at = bisect_right(starts, hit.start)
-        if at > 0 and kept[at - 1].end > hit.start:
-            continue
-        if at < len(kept) and kept[at].start < hit.end:
-            continue
         kept.insert(at, hit)
         starts.insert(at, hit.start)
+        longest = max(longest, hit.end - hit.start)
     return kept
+
+
+def _nested(one: Hit, other: Hit) -> bool:
+    """Whether either match lies within the other (the same span included)."""
+    return (other.start <= one.start and one.end <= other.end) or (
+        one.start <= other.start and other.end <= one.end
+    )
 
 
 def find_loose_hits(rules: LanguageRules, anchors: Anchors, hits: list[Hit]) -> list[Hit]:
@@ -119,17 +133,30 @@ def find_loose_hits(rules: LanguageRules, anchors: Anchors, hits: list[Hit]) -> 
     """
     if not rules.loose:
         return []
-    # The hits do not overlap and are in text order: one neighbour check per anchor.
-    starts = [hit.start for hit in hits]
+    # The text the hits cover, as disjoint stretches in text order: one neighbour check
+    # per anchor.
+    covered = _union(hits)
+    starts = [start for start, _ in covered]
     out: list[Hit] = []
     for start, end, anchor in anchors:
         kinds = rules.loose.get(anchor)
         if not kinds:
             continue
         at = bisect_right(starts, start)
-        if at > 0 and hits[at - 1].end > start:
+        if at > 0 and covered[at - 1][1] > start:
             continue
-        if at < len(hits) and hits[at].start < end:
+        if at < len(covered) and covered[at][0] < end:
             continue
         out += [Hit(start, end, trigger, loose=True) for trigger in kinds]
     return out
+
+
+def _union(hits: list[Hit]) -> list[tuple[int, int]]:
+    """Merged (start, end) stretches of hits sorted by start."""
+    merged: list[tuple[int, int]] = []
+    for hit in hits:
+        if merged and hit.start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hit.end))
+        else:
+            merged.append((hit.start, hit.end))
+    return merged

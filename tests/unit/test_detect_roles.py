@@ -94,3 +94,10 @@ def test_a_subject_pressing_another_state_is_not_the_actor() -> None:
 def test_an_and_after_the_state_between_keeps_the_subject() -> None:
     text = "Bolivia cut ties with Israel and gave Israeli diplomats two days to leave."
     assert ("relations.downgraded", "BO", "IL") in _found(text, "en")
+
+
+def test_two_readings_that_share_words_are_both_read() -> None:
+    # The restoration and the earlier cut share the relations noun; neither holds the other.
+    text = "واستأنفت المغرب وإيران العلاقات الدبلوماسية التي قطعت بينهما عام 2018."
+    found = {(t, *sorted((a, b))) for t, a, b in _found(text, "ar")}
+    assert found == {("relations.restored", "IR", "MA"), ("relations.severed", "IR", "MA")}
