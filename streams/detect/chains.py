@@ -24,6 +24,7 @@ class Argument:
     role: Role
     source: str  # "marker", "inner", "reach", "adjective", "subject", "object"
     distance: int  # words between the trigger and the state
+    chain: int  # the sentence's index of the chain's first state: states named together share it
 
 
 def find_chains(sentence: Sentence, indexes: list[int], words: Words) -> list[list[int]]:

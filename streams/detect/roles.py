@@ -55,7 +55,9 @@ def assign_roles(
         head_first = sentence.first_token_of[chain[0]]
         tail_last = sentence.last_token_of[chain[-1]]
         distance = first - tail_last - 1 if tail_last < first else max(head_first - last - 1, 0)
-        arguments += [Argument(sentence.mentions[i], role, source, distance) for i in chain]
+        arguments += [
+            Argument(sentence.mentions[i], role, source, distance, chain[0]) for i in chain
+        ]
     if frame.subject != "none" and not any(
         a.source == "subject" or a.role == "actor" for a in arguments
     ):

@@ -70,7 +70,7 @@ def subject_beyond(
         if source != "subject" or role == "none" or coordinated(sentence, chain, left, words):
             continue
         distance = first - sentence.last_token_of[chain[-1]] - 1
-        return [Argument(sentence.mentions[i], role, "subject", distance) for i in chain]
+        return [Argument(sentence.mentions[i], role, "subject", distance, chain[0]) for i in chain]
     return []
 
 
@@ -117,4 +117,4 @@ def carried_subject(
     if source != "subject" or role == "none" or coordinated(sentence, chain, comma, words):
         return []
     distance = first - sentence.last_token_of[chain[-1]] - 1
-    return [Argument(sentence.mentions[i], role, "subject", distance) for i in chain]
+    return [Argument(sentence.mentions[i], role, "subject", distance, chain[0]) for i in chain]

@@ -101,3 +101,12 @@ def test_two_readings_that_share_words_are_both_read() -> None:
     text = "واستأنفت المغرب وإيران العلاقات الدبلوماسية التي قطعت بينهما عام 2018."
     found = {(t, *sorted((a, b))) for t, a, b in _found(text, "ar")}
     assert found == {("relations.restored", "IR", "MA"), ("relations.severed", "IR", "MA")}
+
+
+def test_a_list_behind_one_marker_pairs_with_the_other_side_not_within() -> None:
+    text = "Crude shipments from Kazakhstan to Austria and Slovenia have been halted."
+    assert {(a, b) for _, a, b in _found(text, "en")} == {("KZ", "AT"), ("KZ", "SI")}
+
+
+def test_states_that_only_share_a_marker_are_no_pair() -> None:
+    assert _found("Oil flows to Hungary and Slovakia have been halted.", "en") == set()
