@@ -241,7 +241,7 @@ def _check_patterns(lexicon: Lexicon) -> list[str]:
 
 
 _MACRO = re.compile(r"<([a-z_][a-z0-9_]*)>")
-_GAP = re.compile(r"gap(\d)")
+_GAP = re.compile(r"gap(\d{1,2})")
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
