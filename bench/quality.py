@@ -149,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--errors", action="store_true", help="list every miss and extra")
+    parser.add_argument(
+        "--errors", action="store_true", help="list every miss, extra and wrong date"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--shipped", action="store_true", help="score the shipped model")
     args = parser.parse_args(argv)

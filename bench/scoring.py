@@ -59,7 +59,7 @@ class Counts:
 @dataclass
 class Error:
     item: str
-    kind: str  # "missed" or "extra"
+    kind: str  # "missed", "extra", or "date" (a match whose date is not the label's)
     key: Core
     evidence: str
 
@@ -111,6 +111,9 @@ class Report:
             if k in found_dates:
                 self.dates_scored += 1
                 self.dates_right += found_dates[k] == date
+                if found_dates[k] != date:
+                    told = f"dated {found_dates[k]}, labelled {date}"
+                    self.errors.append(Error(item, "date", k, told))
         if not gold:
             self.quiet += 1
             self.quiet_alarmed += bool(predicted)
