@@ -72,7 +72,21 @@ def _exclusive(probabilities: dict[str, float]) -> dict[str, float]:
 
 
 def best_pairs(reading: Reading, model: Model) -> dict[tuple[str, str, str], _Best]:
+    return _best_and_dated(reading, model)[0]
+
+
+# Per event, its readings that tell a date and pass on their own: probability, date, sentence.
+_Dated = dict[tuple[str, str, str], list[tuple[float, str, int]]]
+
+
+def _best_and_dated(
+    reading: Reading, model: Model
+) -> tuple[dict[tuple[str, str, str], _Best], _Dated]:
+    """The best reading of each event, and its readings that tell a date: a report names
+    an event undated where it matters most ("lifted the arms embargo on Somalia") and
+    dates it further on ("in 1992 the UN imposed an arms embargo on Somalia")."""
     best: dict[tuple[str, str, str], _Best] = {}
+    dated: _Dated = {}
     backed = _backed(reading)
     for instance in reading.instances:
         kinds = instance.kinds
@@ -86,7 +100,24 @@ def best_pairs(reading: Reading, model: Model) -> dict[tuple[str, str, str], _Be
                 best[key] = _Best(
                     probability, instance, instance.actor, instance.target, key in backed
                 )
-    return best
+            date = _reading_of(instance, kind).date
+            if date is not None and probability >= model.thresholds.get(kind, 0.5):
+                dated.setdefault(key, []).append((probability, date, instance.sentence))
+    return best, dated
+
+
+def _date_elsewhere(dated: _Dated, key: tuple[str, str, str], not_in: int | None) -> str | None:
+    """The date of the best dated reading of an event outside one sentence."""
+    told = [(p, date) for p, date, sentence in dated.get(key, ()) if sentence != not_in]
+    return max(told)[1] if told else None
+
+
+def _reading_of(instance: Instance, kind: str) -> HitReading:
+    """The trigger reading of a pair that stands for this type, else the nearest one."""
+    return next(
+        (r for r in instance.readings if r.hit.trigger.trigger.type == kind),
+        instance.nearest(),
+    )
 
 
 def _hit_readings(reading: Reading) -> list[HitReading]:
@@ -217,7 +248,7 @@ def decide(reading: Reading, model: Model) -> list[Event]:
     events: list[Event] = []
     article = reading.article
     sentences = reading.reader.sentences
-    best = best_pairs(reading, model)
+    best, dated = _best_and_dated(reading, model)
     passing = {key for key, chosen in best.items() if _passes(model, key[0], chosen)}
     passing |= _listed(reading, passing) & best.keys()
     behind = _behind(best, passing)
@@ -233,10 +264,7 @@ def decide(reading: Reading, model: Model) -> list[Event]:
         )
         statuses = model.statuses.distribution(status_features(reading.reader, instance, kind))
         status = max(statuses, key=lambda s: statuses[s])
-        hit = next(
-            (r for r in instance.readings if r.hit.trigger.trigger.type == kind),
-            instance.nearest(),
-        )
+        hit = _reading_of(instance, kind)
         start, end = reading.folded.span(
             sentences.starts[instance.sentence], sentences.ends[instance.sentence]
         )
@@ -247,6 +275,8 @@ def decide(reading: Reading, model: Model) -> list[Event]:
         confidence = round(chosen.probability * statuses[status], 2)
         # Read in the very sentence that lifts it, a measure is the one in force until then.
         date = None if behind.get(key) == instance.sentence else hit.date
+        if date is None:
+            date = _date_elsewhere(dated, key, behind.get(key))
         told: list[tuple[str, str, str | None, bool]] = [(kind, status, date, partial)]
         # "Further sanctions are sought" reports the ones already in force as well.
         if status == "considered" and hit.status.presupposes_occurred:
