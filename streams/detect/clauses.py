@@ -102,14 +102,22 @@ def strip_conjunction(word: str, words: Words) -> str:
 
 
 def _insertion(sentence: Sentence, comma: int, step: int) -> int | None:
-    """The far comma of a short aside ("، الاثنين،", ", on Monday,") that starts at `comma`."""
-    if sentence.words[comma] not in COMMAS:
+    """The far end of a short aside that starts at `comma`: the next comma (", on Monday,",
+    "، الاثنين،") or the closing bracket ("اليوم (الاثنين)"), read in the direction of
+    `step`."""
+    opener = sentence.words[comma]
+    closers: frozenset[str]
+    if opener in COMMAS:
+        closers = COMMAS
+    elif opener == ("(" if step > 0 else ")"):
+        closers = frozenset(")" if step > 0 else "(")
+    else:
         return None
     index = comma + step
     for _ in range(_MAX_ASIDE):
         if not 0 <= index < len(sentence.words):
             return None
-        if sentence.words[index] in COMMAS:
+        if sentence.words[index] in closers:
             return index
         if sentence.words[index] in _CLAUSE_PUNCTUATION or index in sentence.first_token_of:
             return None

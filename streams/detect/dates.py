@@ -32,6 +32,7 @@ _CALENDAR_YEARS: dict[str, tuple[str, tuple[int, int]]] = {
     "solar_hijri": (r"1[34]\d\d", SOLAR_HIJRI_YEARS),
 }
 _SECOND = 12  # month numbers above this are months of the second calendar
+_DATELINE = 60  # characters at an article's head where its dateline stands
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,17 @@ def find_date(
         if best is None or distance < best[0]:
             best = (distance, value)
     return best[1] if best else None
+
+
+def dateline_day(text: str, lang: str) -> dt.date | None:
+    """The day a dateline at the head of an article gives ("الخرطوم 4 يناير 2016 /"):
+    what relative words refer to when the source gave no publication day."""
+    rules = date_rules(lang)
+    for match in rules.pattern.finditer(text, 0, min(len(text), _DATELINE)):
+        value = _resolve(match, rules, None)
+        if value is not None and len(value) == len("2016-01-04"):
+            return dt.date.fromisoformat(value)
+    return None
 
 
 def _resolve(match: re.Match[str], rules: DateRules, published: dt.date | None) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from models.events import Article, Event
 from streams.detect.arabic import FoldedText, fold_arabic, fold_latin
-from streams.detect.dates import date_rules
+from streams.detect.dates import date_rules, dateline_day
 from streams.detect.decide import decide
 from streams.detect.grammar import Reader
 from streams.detect.instances import Instance, read_instances
@@ -80,7 +80,8 @@ def read_article(article: Article) -> Reading | None:
     loose = find_loose_hits(rules, anchors, hits)
     if not hits and not loose:
         return None
-    reader = Reader(lang, rules, text, split_sentences(text), article.published_day)
+    published = article.published_day or dateline_day(text, lang)
+    reader = Reader(lang, rules, text, split_sentences(text), published)
     # A loose anchor is read once per sentence and type, where the sentence names two
     # states or more.
     seen: set[tuple[int, str]] = set()

@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
+from models.events import Article
 from streams.detect.arabic import fold_arabic, fold_latin
-from streams.detect.dates import find_date
+from streams.detect.dates import dateline_day, find_date
+from streams.detect.detector import detect
 
 PUBLISHED = dt.date(2022, 3, 10)  # a Thursday
 
@@ -123,3 +125,28 @@ def test_persian_dates(text: str, expected: str | None) -> None:
 )
 def test_russian_dates(text: str, expected: str | None) -> None:
     assert _ru(text) == expected
+
+
+def test_a_dateline_gives_the_day_relative_words_refer_to() -> None:
+    headed = fold_arabic("الخرطوم 4 يناير 2016 / أعلن السودان اليوم قطع العلاقات.").folded
+    assert dateline_day(headed, "ar") == dt.date(2016, 1, 4)
+    assert dateline_day("SEOUL, June 26, 2012 - South Korea said on Tuesday", "en") == dt.date(
+        2012, 6, 26
+    )
+    # A month or a year is no day; a date further in is the event's, not the dateline's.
+    assert dateline_day("In June 2017 Saudi Arabia cut ties with Qatar.", "en") is None
+    later = (
+        "Saudi Arabia and its allies said in a statement read on state television"
+        " that they cut ties on 5 June 2017."
+    )
+    assert dateline_day(later, "en") is None
+
+
+def test_an_undated_passage_reads_today_against_its_dateline() -> None:
+    text = (
+        "الخرطوم 4 يناير 2016 / أمهل السودان البعثة الإيرانية أسبوعين لمغادرة البلاد. "
+        "وأعلن السودان رسميا اليوم (الاثنين) قطع علاقاته الدبلوماسية مع إيران."
+    )
+    events = detect(Article(id="d", text=text, lang="ar"))
+    severed = [e for e in events if e.type == "relations.severed"]
+    assert [(e.actor, e.target, e.date) for e in severed] == [("SD", "IR", "2016-01-04")]
