@@ -101,9 +101,16 @@ def _compile(lexicon: Lexicon) -> DateRules:
         rf"(?:{_alternation(years)})\s+(?P<year4>{number})(?!\d)",
         # "في مايو", "in May": a bare month after a preposition is the latest such month.
         rf"(?:{_alternation(years)})\s+(?>{month_pair('month4')})(?!\s*,?\s*\d)",
+        rf"(?P<numeric_year>{_GREGORIAN_YEAR})(?P<sep>[-/.])(?P<numeric_month>0?[1-9]|1[0-2])"
+        rf"(?P=sep)(?P<numeric_day>[0-3]?\d)(?!\d)",
         rf"(?P<weekday>{_alternation(list(weekdays))})",
         rf"(?P<relative>{_alternation(list(relative))})",
     ]
+    if lexicon.dates.numeric_day_first:
+        alternatives.append(
+            rf"(?P<day_first>[0-3]?\d)(?P<sep2>[-/.])(?P<month_second>0?[1-9]|1[0-2])"
+            rf"(?P=sep2)(?P<year_last>{_GREGORIAN_YEAR})(?!\d)"
+        )
     body = "|".join(f"(?:{alt})" for alt in alternatives)
     flags = re.IGNORECASE if fold_case else 0
     pattern = re.compile(rf"(?<!\w){clitics}(?:{body})(?!\w)", flags)
@@ -139,6 +146,14 @@ def dateline_day(text: str, lang: str) -> dt.date | None:
 
 def _resolve(match: re.Match[str], rules: DateRules, published: dt.date | None) -> str | None:
     groups = match.groupdict()
+    numeric = (groups["numeric_year"], groups["numeric_month"], groups["numeric_day"])
+    if numeric[0] is None:
+        numeric = (groups.get("year_last"), groups.get("month_second"), groups.get("day_first"))
+    if numeric[0] is not None:
+        try:
+            return dt.date(*(int(part) for part in numeric)).isoformat()
+        except ValueError:
+            return None
     month_text = groups["month"] or groups["month2"] or groups["month3"] or groups["month4"]
     if month_text is not None:
         month = rules.months.get(_key(month_text, rules.fold_case))

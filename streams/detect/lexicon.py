@@ -112,6 +112,9 @@ class DateWords(_Strict):
     relative: dict[str, dict[Literal["days", "months", "years"], int]] = {}
     # Words that make a bare four-digit number a year ("in 2019", "عام 2019").
     year_words: list[str] = []
+    # Whether the language's news writes numeric dates day first ("26-10-2018"); year-first
+    # ones ("2024/12/23") are read in every language, month-first ones in none.
+    numeric_day_first: bool = False
 
     @model_validator(mode="after")
     def _calendar_has_months(self) -> DateWords:

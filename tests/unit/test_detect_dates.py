@@ -150,3 +150,21 @@ def test_an_undated_passage_reads_today_against_its_dateline() -> None:
     events = detect(Article(id="d", text=text, lang="ar"))
     severed = [e for e in events if e.type == "relations.severed"]
     assert [(e.actor, e.target, e.date) for e in severed] == [("SD", "IR", "2016-01-04")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ar", "وافق الاتحاد اليوم الجمعة 2-9-2011، على حظر واردات النفط", "2011-09-02"),
+        ("ar", "تاريخ النشر : 2024/12/23", "2024-12-23"),
+        ("ar", "في 31-02-2019", None),  # no such day
+        ("ar", "انتهت المباراة 2-1", None),  # a score, no year
+        ("en", "on 2024-05-02", "2024-05-02"),
+        ("en", "on 2-9-2011", None),  # English news writes the month first as often as not
+    ],
+)
+def test_numeric_dates_follow_the_language_order(
+    lang: str, text: str, expected: str | None
+) -> None:
+    folded = fold_arabic(text).folded if lang == "ar" else fold_latin(text).folded
+    assert find_date(folded, 0, len(folded), 0, lang, None) == expected
