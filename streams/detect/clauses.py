@@ -7,6 +7,7 @@ Hedges and denials reach further back, over clause words but not punctuation.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -126,29 +127,55 @@ def _insertion(sentence: Sentence, comma: int, step: int) -> int | None:
 
 
 def clause_bounds(sentence: Sentence, first: int, last: int, words: Words) -> tuple[int, int]:
-    """Token range of the clause around trigger tokens [first, last]; asides do not end it."""
-    left = first
-    while left > 0 and first - left < MAX_CLAUSE:
+    """Token range of the clause around trigger tokens [first, last]; asides do not end it.
+
+    Its reach is counted in words outside lists of states, so a list of seven states ("the
+    ambassadors of Argentina, Chile, …, the Dominican Republic and Uruguay") stays within it.
+    """
+    listed = _listed_tokens(sentence, words)
+    left, reach = first, 0
+    while left > 0 and reach < MAX_CLAUSE:
         if sentence.words[left - 1] in words.relatives:
             break
         if _is_break(sentence, left - 1, words, True):
             aside = _insertion(sentence, left - 1, -1)
             if aside is None:
                 break
+            reach += left - aside
             left = aside
             continue
         left -= 1
-    right = last
+        reach += left not in listed
+    right, reach = last, 0
     limit = len(sentence.words) - 1
-    while right < limit and right - last < MAX_CLAUSE:
+    while right < limit and reach < MAX_CLAUSE:
         if _is_break(sentence, right + 1, words, True):
             aside = _insertion(sentence, right + 1, 1)
             if aside is None:
                 break
+            reach += aside - right
             right = aside
             continue
         right += 1
+        reach += right not in listed
     return left, right
+
+
+def _listed_tokens(sentence: Sentence, words: Words) -> set[int]:
+    """Tokens of lists of states: the names of states that follow one another with only
+    commas, conjunctions and articles between them, and those words."""
+    listed: set[int] = set()
+    spans = sorted(zip(sentence.first_token_of, sentence.last_token_of, strict=True))
+    for (first, last), (following, end) in itertools.pairwise(spans):
+        between = range(last + 1, following)
+        if all(
+            sentence.words[i] in COMMAS
+            or sentence.words[i] in words.conjunctions
+            or sentence.words[i] in words.determiners
+            for i in between
+        ):
+            listed.update(range(first, end + 1))
+    return listed
 
 
 def reach_left(sentence: Sentence, first: int, limit: int) -> int:

@@ -110,3 +110,12 @@ def test_a_list_behind_one_marker_pairs_with_the_other_side_not_within() -> None
 
 def test_states_that_only_share_a_marker_are_no_pair() -> None:
     assert _found("Oil flows to Hungary and Slovakia have been halted.", "en") == set()
+
+
+def test_a_long_list_of_states_stays_within_the_clause() -> None:
+    text = (
+        "Caracas announced the expulsion of the ambassadors of Argentina, Chile, Costa Rica,"
+        " Peru, Panama, the Dominican Republic and Uruguay after the vote."
+    )
+    targets = {b for kind, _, b in _found(text, "en") if kind == "relations.downgraded"}
+    assert targets == {"AR", "CL", "CR", "PE", "PA", "DO", "UY"}
