@@ -28,6 +28,7 @@ from streams.detect.triggers import Hit
 
 _CONFUSER_MARGIN = 0  # words beyond the clause where a confuser still spoils a trigger
 _CARRIED_CERTAINTY = 0.7  # an actor taken from the sentence before
+_DATE_AFTER = 40  # characters after a date_follows construction where its own date stands
 
 
 @dataclass(frozen=True)
@@ -92,14 +93,10 @@ class Reader:
         first = max(token_index(sentence, hit.start), 0)
         last = max(first, token_index(sentence, hit.end - 1))
         status = read_status(self.rules, sentence, (hit.start, hit.end))
-        date = find_date(
-            self.text,
-            self.sentences.starts[index],
-            self.sentences.ends[index],
-            hit.start,
-            self.lang,
-            self.published,
-        )
+        low, high = self.sentences.starts[index], self.sentences.ends[index]
+        if hit.trigger.trigger.date_follows:
+            low, high = hit.end, min(high, hit.end + _DATE_AFTER)
+        date = find_date(self.text, low, high, hit.start, self.lang, self.published)
         reading = HitReading(hit, index, first, last, False, (), (), status, date)
         if not any(m.code or m.kind in ("pair", "self") for m in sentence.mentions):
             return reading

@@ -60,6 +60,10 @@ class Trigger(_Strict):
     # Where matches overlap, higher priority wins, then the longer match: undoing
     # constructions ("رفع تجميد الأصول", "lift sanctions") embed the doing words.
     priority: int = 0
+    # A construction that tells an earlier event inside the report of a later one ("resumed
+    # … after a two-month halt"): the sentence's date is the later event's; only a date right
+    # after the construction ("after a halt since March 2023") is its own.
+    date_follows: bool = False
     patterns: list[str] = Field(min_length=1)
 
 
