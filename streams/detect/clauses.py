@@ -50,6 +50,9 @@ class Sentence:
     mentions: list[Mention]
     first_token_of: list[int] = field(default_factory=list)
     last_token_of: list[int] = field(default_factory=list)
+    # Tokens of its lists of states, found the first time a clause is bounded: every
+    # trigger of the sentence bounds its clause, some twice.
+    listed: frozenset[int] | None = field(default=None, repr=False)
 
 
 def read_sentence(
@@ -132,7 +135,9 @@ def clause_bounds(sentence: Sentence, first: int, last: int, words: Words) -> tu
     Its reach is counted in words outside lists of states, so a list of seven states ("the
     ambassadors of Argentina, Chile, …, the Dominican Republic and Uruguay") stays within it.
     """
-    listed = _listed_tokens(sentence, words)
+    if sentence.listed is None:
+        sentence.listed = _listed_tokens(sentence, words)
+    listed = sentence.listed
     left, reach = first, 0
     while left > 0 and reach < MAX_CLAUSE:
         if sentence.words[left - 1] in words.relatives:
@@ -161,7 +166,7 @@ def clause_bounds(sentence: Sentence, first: int, last: int, words: Words) -> tu
     return left, right
 
 
-def _listed_tokens(sentence: Sentence, words: Words) -> set[int]:
+def _listed_tokens(sentence: Sentence, words: Words) -> frozenset[int]:
     """Tokens of lists of states: the names of states that follow one another with only
     commas, conjunctions and articles between them, and those words."""
     listed: set[int] = set()
@@ -175,7 +180,7 @@ def _listed_tokens(sentence: Sentence, words: Words) -> set[int]:
             for i in between
         ):
             listed.update(range(first, end + 1))
-    return listed
+    return frozenset(listed)
 
 
 def reach_left(sentence: Sentence, first: int, limit: int) -> int:

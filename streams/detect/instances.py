@@ -269,14 +269,13 @@ def _pair_features(
             f"{kind}|AB:{side_a}:{side_b}",
         ]
         roles = {
-            (argument.mention.start, argument.mention.code): f"{argument.role}:{argument.source}"
+            (argument.mention.start, argument.mention.code): (
+                f"{argument.role}:{argument.source}",
+                argument.chain,
+            )
             for argument in reading.arguments
         }
-        chains = {
-            (argument.mention.start, argument.mention.code): argument.chain
-            for argument in reading.arguments
-        }
-        pair_roles = []
+        pair_roles: list[str] = []
         pair_chains: list[int | None] = []
         for name, place in (("A", a), ("B", b)):
             if place.first >= 0:
@@ -285,12 +284,10 @@ def _pair_features(
                 else:
                     between = context_words(view, reading.last_token + 1, place.first)
                 features += [f"{name}>{word}" for word in between[:_BETWEEN]]
-            role = "carried"
-            chain = None
+            role, chain = "carried", None
             if place.mention >= 0:
                 mention = view.mentions[place.mention]
-                role = roles.get((mention.start, mention.code)) or "none"
-                chain = chains.get((mention.start, mention.code))
+                role, chain = roles.get((mention.start, mention.code), ("none", None))
             features.append(f"{kind}|r{name}:{role}")
             pair_roles.append(role.split(":", 1)[0])
             pair_chains.append(chain)
@@ -298,10 +295,7 @@ def _pair_features(
         if pair_chains[0] is not None and pair_chains[0] == pair_chains[1]:
             # Named together in one role ("to Hungary and Slovakia", "the US and the EU
             # imposed"): co-members, seldom each other's counterpart.
-            shared_role = roles.get(
-                (view.mentions[a.mention].start, view.mentions[a.mention].code), "none"
-            )
-            features += [f"{kind}|one-chain:{shared_role}", f"*|one-chain:{shared_role}"]
+            features += [f"{kind}|one-chain:{role}", f"*|one-chain:{role}"]
         rule = _rule_features(kind, reading, a.code, b.code)
         features += rule
         # The same evidence without the type: what roles and rules say about who acts on

@@ -68,6 +68,7 @@ def parties_of(
     together: list[_Party] = []  # parties named as a pair, order of mention
     chains: dict[int, list[_Party]] = {}  # the named parties by the chain they stand in
     pair_word = False  # "the two countries" among the parties
+    marked = True  # every named party stands behind a marker of the frame's
     for argument in arguments:
         certainty = _certainty(argument)
         code = argument.mention.code
@@ -92,6 +93,7 @@ def parties_of(
         elif argument.role in ("party", "pair"):
             together.append(party)
             chains.setdefault(argument.chain, []).append(party)
+            marked &= argument.role == "party" and argument.source == "marker"
     if VOCABULARY.is_directed(event_type):
         return _cross(actors, targets, directed=True)
     if any(not party.code for party in actors):
@@ -100,14 +102,15 @@ def parties_of(
         return _cross(actors, _unique(targets + together), directed=True)
     if targets and together:
         return _cross(_unique(together), targets, directed=False)
-    if not actors and not pair_word and len(chains) == 2:
-        # "oil shipments from Kazakhstan to Austria and Slovenia": each side may be a list.
-        first, second = chains.values()
-        return _cross(_unique(first), _unique(second), directed=False)
-    # States that only share a marker ("علاقات مع الصين وروسيا", "oil flows to Hungary and
-    # Slovakia") are not a pair: each is the counterpart of a party named elsewhere.
-    if not actors and _one_marked_chain(arguments):
-        return []
+    if not actors and not pair_word:
+        if len(chains) == 2:
+            # "oil shipments from Kazakhstan to Austria and Slovenia": each side may be a list.
+            first, second = chains.values()
+            return _cross(_unique(first), _unique(second), directed=False)
+        # States that only share a marker ("علاقات مع الصين وروسيا", "oil flows to Hungary
+        # and Slovakia") are not a pair: each is the counterpart of a party named elsewhere.
+        if len(chains) == 1 and len(together) > 1 and marked:
+            return []
     named = _unique(actors + together)
     if len(named) == 2:
         return _cross(named[:1], named[1:], directed=False)
@@ -136,16 +139,6 @@ def lone_parties(
         elif argument.role == "target" and code is not None:
             targets.append(code)
     return list(dict.fromkeys(actors)), list(dict.fromkeys(targets))
-
-
-def _one_marked_chain(arguments: list[Argument]) -> bool:
-    """Whether the parties are all one chain of states behind a single marker."""
-    marked = [a for a in arguments if a.role == "party" and a.mention.kind != "pair"]
-    return (
-        len(marked) > 1
-        and all(a.source == "marker" for a in marked)
-        and len({a.chain for a in marked}) == 1
-    )
 
 
 def _unique(parties: list[_Party]) -> list[_Party]:
