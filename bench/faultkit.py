@@ -369,13 +369,20 @@ def poison(n: int, seed: int, max_bytes: int) -> list[tuple[bytes, str]]:
 
 def hostile_articles(max_bytes: int) -> list[bytes]:
     """Valid articles that are hard on the detector: text made of trigger words, an unknown
-    language tag. They must be stored, not dead-lettered, and not hold the stage."""
+    language tag. They must be stored, not dead-lettered, and not hold the stage.
+
+    They carry a publication date: an undated article's events take the day it was
+    stored, so a disturbed run that ends after midnight would otherwise differ from the
+    undisturbed one in its periods and changes for no fault of its own."""
+    dated = {"published_at": "2015-06-01"}
     words = "فرضت الولايات المتحدة عقوبات على إيران وقطعت العلاقات مع سوريا، "
     flood = (words * (max_bytes // len(words.encode()) // 2))[: max_bytes // 2]
     return [
-        json.dumps({"id": "flood-ar", "text": flood}, ensure_ascii=False).encode(),
+        json.dumps({"id": "flood-ar", "text": flood, **dated}, ensure_ascii=False).encode(),
         json.dumps(
-            {"id": "flood-en", "text": "sanctions on Iran by the United States " * 6000}
+            {"id": "flood-en", "text": "sanctions on Iran by the United States " * 6000, **dated}
         ).encode(),
-        json.dumps({"id": "unknown-lang", "text": "Kanada Iran sanksiyon", "lang": "zz"}).encode(),
+        json.dumps(
+            {"id": "unknown-lang", "text": "Kanada Iran sanksiyon", "lang": "zz", **dated}
+        ).encode(),
     ]
