@@ -151,6 +151,10 @@ def chain_role(
     if any(key in words.prepositions for key in keys):
         return "none", "preposition"
     if head_first >= first and tail_last <= last:
+        if frame.inner_order and any(inside_mention(sentence, i) for i in range(first, head_first)):
+            # Verb, subject, object inside one trigger ("أدرجت واشنطن كوبا على القائمة"):
+            # a state after another inside the span is acted on.
+            return "target", "inner"
         return frame.inner, "inner"
     if after_trigger:
         gap = sentence.words[last + 1 : head_first]

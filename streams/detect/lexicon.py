@@ -43,10 +43,13 @@ class Frame(_Strict):
     `object`: a state right after the trigger with no preposition;
     `markers`: the word (or attached clitic) before a state → its role.
     `pair` makes a state one of two parties named together ("between X and Y").
+    `inner_order`: the trigger holds verb, subject and object in that order, so a state
+    inside it after another one takes the target's role.
     """
 
     subject: Role = "actor"
     inner: Role = "actor"
+    inner_order: bool = False
     adjective: Role = "actor"
     object: Role = "none"
     markers: dict[str, Role] = {}

@@ -119,3 +119,12 @@ def test_a_long_list_of_states_stays_within_the_clause() -> None:
     )
     targets = {b for kind, _, b in _found(text, "en") if kind == "relations.downgraded"}
     assert targets == {"AR", "CL", "CR", "PE", "PA", "DO", "UY"}
+
+
+def test_verb_subject_object_inside_one_trigger_is_read_in_that_order() -> None:
+    # The listing frame's finite verbs hold subject and object; the masdar holds only the
+    # listed state, whose actor stands outside.
+    finite = "صنفت الولايات المتحدة سوريا دولة راعية للإرهاب منذ عام 1979."
+    assert _found(finite, "ar") == {("sanction.imposed", "US", "SY")}
+    masdar = "قررت الولايات المتحدة رفع سوريا من قائمة الدول الراعية للإرهاب."
+    assert _found(masdar, "ar") == {("sanction.lifted", "US", "SY")}
