@@ -154,7 +154,7 @@ def chain_role(
         if frame.inner_order and any(inside_mention(sentence, i) for i in range(first, head_first)):
             # Verb, subject, object inside one trigger ("أدرجت واشنطن كوبا على القائمة"):
             # a state after another inside the span is acted on.
-            return "target", "inner"
+            return frame.inner_later, "inner"
         return frame.inner, "inner"
     if after_trigger:
         gap = sentence.words[last + 1 : head_first]

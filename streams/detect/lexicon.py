@@ -44,12 +44,14 @@ class Frame(_Strict):
     `markers`: the word (or attached clitic) before a state → its role.
     `pair` makes a state one of two parties named together ("between X and Y").
     `inner_order`: the trigger holds verb, subject and object in that order, so a state
-    inside it after another one takes the target's role.
+    inside it after another one takes the `inner_later` role (the target's, unless the
+    object is a bystander: the state a waiver is granted to).
     """
 
     subject: Role = "actor"
     inner: Role = "actor"
     inner_order: bool = False
+    inner_later: Role = "target"
     adjective: Role = "actor"
     object: Role = "none"
     markers: dict[str, Role] = {}
