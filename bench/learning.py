@@ -102,10 +102,24 @@ def load_jsonl_items(paths: Iterable[Path]) -> list[Item]:
     return items
 
 
+def _check_parties(path: Path, case: dict[str, Any]) -> None:
+    """Training must not crash deep inside on a case the golden test would reject."""
+    for event in case["expect"]:
+        for role in ("actor", "target"):
+            code = event.get(role)
+            if not isinstance(code, str):
+                # YAML reads an unquoted NO (Norway) as false.
+                raise ValueError(
+                    f"golden/{path.name} case {case['id']}: {role} must be a country code "
+                    f'string, got {code!r} (quote it: "NO")'
+                )
+
+
 def load_golden() -> list[Item]:
     items: list[Item] = []
     for path in sorted(GOLDEN.glob("*.yaml")):
         for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            _check_parties(path, case)
             article = Article(
                 id=case["id"], text=case["text"], published_at=case.get("published_at")
             )
