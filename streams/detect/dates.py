@@ -98,9 +98,10 @@ def _compile(lexicon: Lexicon) -> DateRules:
         rf"{day}\s+(?:{clitics}\s*)?{month_pair('month')}(?:\s*,?\s*{year})?(?!\d)",
         rf"{month_pair('month2')}\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*,\s*(?P<year2>{number}))?(?!\d)",
         rf"{month_pair('month3')}\s*,?\s*(?:{_alternation(years)})?\s*(?P<year3>{number})(?!\d)",
-        rf"(?:{_alternation(years)})\s+(?P<year4>{number})(?!\d)",
+        # A year word written with its hyphen ("mid-2017") takes the number without a space.
+        rf"(?:{_alternation(years)})(?:(?<=-)|\s+)(?P<year4>{number})(?!\d)",
         # "في مايو", "in May": a bare month after a preposition is the latest such month.
-        rf"(?:{_alternation(years)})\s+(?>{month_pair('month4')})(?!\s*,?\s*\d)",
+        rf"(?:{_alternation(years)})(?:(?<=-)|\s+)(?>{month_pair('month4')})(?!\s*,?\s*\d)",
         rf"(?P<numeric_year>{_GREGORIAN_YEAR})(?P<sep>[-/.])(?P<numeric_month>0?[1-9]|1[0-2])"
         rf"(?P=sep)(?P<numeric_day>[0-3]?\d)(?!\d)",
         rf"(?P<weekday>{_alternation(list(weekdays))})",

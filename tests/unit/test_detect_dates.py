@@ -51,6 +51,8 @@ def test_arabic_dates(text: str, expected: str | None) -> None:
         ("on 28 January 2019", "2019-01-28"),
         ("on January 28, 2019", "2019-01-28"),
         ("in March 2023", "2023-03"),
+        ("In mid-2017, Bahrain severed ties", "2017"),
+        ("by mid-June the embassy had closed", "2021-06"),
         ("in May", "2021-05"),
         ("in February", "2022-02"),
         ("on Thursday", "2022-03-10"),
