@@ -212,11 +212,13 @@ def _outranked(best: dict[tuple[str, str, str], _Best], key: tuple[str, str, str
     return other is not None and other.probability > best[key].probability
 
 
-def _orientation(reading: Reading, kind: str, chosen: _Best) -> tuple[str, str]:
-    """Who is told first in an unordered pair: the acting side where the grammar's frame
-    says who acts, else the state the sentence names first."""
+def _orientation(kind: str, chosen: _Best) -> tuple[str, str]:
+    """Who is told first in an unordered pair: the acting side where the frame of the
+    evidence sentence says who acts, else the state that sentence names first. Another
+    sentence's reading does not decide: "وقطعت فنزويلا والولايات المتحدة العلاقات" puts
+    Venezuela first even where an earlier sentence read "US sanctions" beside the cut."""
     pair = {chosen.actor, chosen.target}
-    for hit in _hit_readings(reading):
+    for hit in chosen.instance.readings:
         for finding in hit.findings:
             if (
                 finding.type == kind
@@ -260,7 +262,7 @@ def decide(reading: Reading, model: Model) -> list[Event]:
             continue
         instance = chosen.instance
         actor, target = (
-            (chosen.actor, chosen.target) if directed(kind) else _orientation(reading, kind, chosen)
+            (chosen.actor, chosen.target) if directed(kind) else _orientation(kind, chosen)
         )
         statuses = model.statuses.distribution(status_features(reading.reader, instance, kind))
         status = max(statuses, key=lambda s: statuses[s])

@@ -54,6 +54,17 @@ def test_severance_is_dated_by_its_own_sentence(seed_events: list[Event]) -> Non
     assert "2019" in severed.evidence.text
 
 
+def test_unordered_pairs_name_the_acting_side_first(seed_events: list[Event]) -> None:
+    # "وقطعت فنزويلا والولايات المتحدة": Venezuela is named first in the cut's own sentence,
+    # though an earlier sentence reads "US sanctions" beside the break.
+    told = {(e.type, e.actor, e.target) for e in seed_events if not e.type.startswith("sanction.")}
+    assert told == {
+        ("relations.severed", "VE", "US"),
+        ("oil.resumed", "VE", "US"),
+        ("oil.reduced", "US", "RU"),
+    }
+
+
 def test_evidence_quotes_the_article(seed_events: list[Event]) -> None:
     text = SEED.read_text(encoding="utf-8")
     for event in seed_events:
